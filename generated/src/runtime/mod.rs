@@ -1,0 +1,1 @@
+//! Hand-written runtime of the client: HTTP, auth, errors, pagination.
