@@ -1,0 +1,398 @@
+//! Resolve a loaded spec into the [`ir`](crate::ir): follow `$ref`s, decide every name, check what
+//! the generator relies on, and collect every problem with its JSON pointer.
+
+mod operation;
+mod schema;
+
+use crate::diag::{Diagnostic, join};
+use crate::ir::{Api, Docs, SecurityScheme, Server, TypeDef, TypeRef};
+use crate::names::{self, Scope};
+use crate::value::{Object, Value};
+use std::collections::HashMap;
+
+/// How deep schemas may nest (through properties, items, compositions and `$ref`s) before the spec
+/// is refused; keeps hostile or broken specs from exhausting the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Builds the IR of `root`, or returns every problem found.
+pub fn resolve(root: &Value) -> Result<Api, Vec<Diagnostic>> {
+    let mut resolver = Resolver::new(root);
+    let api = resolver.api();
+    if resolver.diagnostics.is_empty() { Ok(api) } else { Err(resolver.diagnostics) }
+}
+
+/// State of one resolution.
+pub(crate) struct Resolver<'a> {
+    pub(crate) root: &'a Value,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) types: Vec<TypeDef>,
+    /// Schemas that became named types, by pointer.
+    pub(crate) named: HashMap<String, usize>,
+    /// Named types whose schema allows `null` (so every use is nullable).
+    pub(crate) nullable_types: Vec<bool>,
+    pub(crate) type_names: Scope,
+    pub(crate) depth: usize,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(root: &'a Value) -> Self {
+        Resolver {
+            root,
+            diagnostics: Vec::new(),
+            types: Vec::new(),
+            named: HashMap::new(),
+            nullable_types: Vec::new(),
+            type_names: Scope::default(),
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn api(&mut self) -> Api {
+        let Some(root) = self.root.as_object() else {
+            self.error(
+                Diagnostic::new("", format!("a spec must be a mapping at the top level, found {}", self.root.kind()))
+                    .help("start the file with `openapi: 3.0.3`, `info:` and `paths:`"),
+            );
+            return Api::default();
+        };
+        if !self.check_version(root) {
+            return Api::default();
+        }
+        let info = root.get("info");
+        let title = info.and_then(|i| i.get("title")).and_then(Value::as_str).unwrap_or("API").to_owned();
+        let version = info.and_then(|i| i.get("version")).map(scalar_text).unwrap_or_default();
+        let description = info.and_then(|i| i.get("description")).and_then(Value::as_str).map(str::to_owned);
+        let servers = self.servers(root.get("servers"));
+        let security = self.security(root);
+        self.register_components();
+        self.lower_components();
+        let operations = self.operations();
+        for pointer in schema::mark_boxes(&mut self.types) {
+            self.error(
+                Diagnostic::new(pointer, "these schemas are only references to each other in a cycle")
+                    .help("give one of them a type or properties so the cycle holds data"),
+            );
+        }
+        Api { title, version, description, servers, security, types: std::mem::take(&mut self.types), operations }
+    }
+
+    fn check_version(&mut self, root: &'a Object) -> bool {
+        if root.contains_key("swagger") {
+            self.error(
+                Diagnostic::new("/swagger", "Swagger 2.0 specs are not supported")
+                    .help("convert the spec to OpenAPI 3 first (for example with the `swagger2openapi` tool)"),
+            );
+            return false;
+        }
+        match root.get("openapi") {
+            Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => true,
+            Some(other) => {
+                self.error(
+                    Diagnostic::new("/openapi", format!("unsupported OpenAPI version `{}`", scalar_text(other)))
+                        .help("this generator reads OpenAPI 3.0.x and 3.1.x; write the version as a string, e.g. `openapi: \"3.0.3\"`"),
+                );
+                false
+            }
+            None => {
+                self.error(
+                    Diagnostic::new("", "missing `openapi` version field")
+                        .help("add `openapi: 3.0.3` (or 3.1.0) at the top of the spec"),
+                );
+                false
+            }
+        }
+    }
+
+    fn servers(&mut self, servers: Option<&Value>) -> Vec<Server> {
+        let Some(servers) = servers else { return Vec::new() };
+        let Some(list) = servers.as_array() else {
+            self.error(Diagnostic::new("/servers", "`servers` must be a list").help("write `servers:` as a list of `- url: ...` entries"));
+            return Vec::new();
+        };
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (index, server) in list.iter().enumerate() {
+            let pointer = format!("/servers/{index}");
+            let Some(raw_url) = server.get("url").and_then(Value::as_str) else {
+                self.error(Diagnostic::new(pointer, "a server needs a `url` string").help("add `url: https://...`"));
+                continue;
+            };
+            let mut url = raw_url.to_owned();
+            if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+                for (name, variable) in variables {
+                    let default = variable.get("default").map(scalar_text).unwrap_or_default();
+                    url = url.replace(&format!("{{{name}}}"), &default);
+                }
+            }
+            let description = server.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let raw_name = server
+                .get("x-name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| (!description.is_empty()).then(|| description.clone()))
+                .unwrap_or_else(|| host_of(&url));
+            let name = scope.claim(names::field_name(&raw_name).trim_start_matches("r#").replace('_', "-"));
+            out.push(Server { name, url, description });
+        }
+        out
+    }
+
+    fn security(&mut self, root: &'a Object) -> Vec<SecurityScheme> {
+        let schemes = root.get("components").and_then(|c| c.get("securitySchemes")).and_then(Value::as_object);
+        let Some(schemes) = schemes else { return Vec::new() };
+        // The global requirement decides which schemes apply; without one, every declared scheme may.
+        let wanted: Vec<String> = match root.get("security").and_then(Value::as_array) {
+            Some(requirements) => requirements
+                .iter()
+                .filter_map(Value::as_object)
+                .flat_map(|requirement| requirement.keys().cloned())
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for name in wanted {
+            let pointer = join("/components/securitySchemes", &name);
+            let Some(scheme) = schemes.get(&name) else {
+                self.error(
+                    Diagnostic::new("/security", format!("security requirement names `{name}`, which is not in `components.securitySchemes`"))
+                        .help("declare the scheme under `components.securitySchemes` or fix the name"),
+                );
+                continue;
+            };
+            let scheme = self.deref_object(&pointer, scheme).map(|(_, v)| v).unwrap_or(scheme);
+            if let Some(lowered) = self.security_scheme(&pointer, scheme)
+                && !out.contains(&lowered)
+            {
+                out.push(lowered);
+            }
+        }
+        out
+    }
+
+    fn security_scheme(&mut self, pointer: &str, scheme: &Value) -> Option<SecurityScheme> {
+        let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+        match kind {
+            "http" => {
+                let raw = scheme.get("scheme").and_then(Value::as_str).unwrap_or("bearer");
+                let mut word = raw.to_ascii_lowercase();
+                if let Some(first) = word.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                Some(SecurityScheme::Http { scheme: word })
+            }
+            "apiKey" => {
+                let name = scheme.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                match scheme.get("in").and_then(Value::as_str) {
+                    Some("header") => Some(SecurityScheme::ApiKeyHeader { name }),
+                    Some("query") => Some(SecurityScheme::ApiKeyQuery { name }),
+                    Some("cookie") => Some(SecurityScheme::ApiKeyCookie { name }),
+                    _ => {
+                        self.error(
+                            Diagnostic::new(join(pointer, "in"), "an apiKey scheme needs `in: header`, `in: query` or `in: cookie`")
+                                .help("say where the key is sent"),
+                        );
+                        None
+                    }
+                }
+            }
+            // Tokens obtained through OAuth or OpenID Connect are sent as bearer tokens.
+            "oauth2" | "openIdConnect" => Some(SecurityScheme::Http { scheme: "Bearer".into() }),
+            // Mutual TLS is configured on the HTTP client, not per request.
+            "mutualTLS" => None,
+            other => {
+                self.error(
+                    Diagnostic::new(join(pointer, "type"), format!("unknown security scheme type `{other}`"))
+                        .help("use one of `http`, `apiKey`, `oauth2`, `openIdConnect`, `mutualTLS`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Claims names for every component schema before any is lowered, so `$ref`s (also recursive
+    /// ones) resolve to the same type however they are reached.
+    fn register_components(&mut self) {
+        let Some(schemas) = self.root.get("components").and_then(|c| c.get("schemas")) else { return };
+        let Some(schemas) = schemas.as_object() else {
+            self.error(Diagnostic::new("/components/schemas", "`components.schemas` must be a mapping of names to schemas"));
+            return;
+        };
+        for (name, schema) in schemas {
+            let pointer = join("/components/schemas", name);
+            self.new_type(pointer, names::type_name(name), schema);
+        }
+    }
+
+    fn lower_components(&mut self) {
+        let Some(schemas) = self.root.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object) else {
+            return;
+        };
+        for (name, schema) in schemas {
+            let pointer = join("/components/schemas", name);
+            let index = self.named[&pointer];
+            let type_name = self.types[index].name.clone();
+            self.fill_type(index, &pointer, schema, &type_name);
+        }
+    }
+
+    /// Adds a placeholder named type for the schema at `pointer`.
+    pub(crate) fn new_type(&mut self, pointer: String, wanted_name: String, schema: &Value) -> usize {
+        let name = self.type_names.claim(wanted_name);
+        let index = self.types.len();
+        self.types.push(TypeDef { name, pointer: pointer.clone(), docs: docs_of(schema), kind: crate::ir::TypeKind::Alias(TypeRef::Any) });
+        self.nullable_types.push(false);
+        self.named.insert(pointer, index);
+        index
+    }
+
+    /// Follows `$ref`s from `value` (at `pointer`) to the node they name. Reports dangling,
+    /// external and circular references.
+    pub(crate) fn deref_object(&mut self, pointer: &str, value: &'a Value) -> Option<(String, &'a Value)> {
+        let mut current = (pointer.to_owned(), value);
+        for _ in 0..32 {
+            let Some(reference) = current.1.get("$ref") else { return Some(current) };
+            let ref_pointer = join(&current.0, "$ref");
+            let Some(reference) = reference.as_str() else {
+                self.error(Diagnostic::new(ref_pointer, "`$ref` must be a string").help("write `$ref: '#/components/schemas/Name'`"));
+                return None;
+            };
+            let target = self.lookup_ref(&ref_pointer, reference)?;
+            current = target;
+        }
+        self.error(
+            Diagnostic::new(join(pointer, "$ref"), "`$ref` chain is circular or longer than 32 steps")
+                .help("point the reference at a schema, not at another reference to itself"),
+        );
+        None
+    }
+
+    /// Resolves one `$ref` string to its pointer and node.
+    pub(crate) fn lookup_ref(&mut self, ref_pointer: &str, reference: &str) -> Option<(String, &'a Value)> {
+        let Some(fragment) = reference.strip_prefix('#') else {
+            self.error(
+                Diagnostic::new(ref_pointer, format!("external reference `{reference}` is not supported"))
+                    .help("bundle the spec into one file first (for example `redocly bundle`), so every `$ref` starts with `#/`"),
+            );
+            return None;
+        };
+        let target_pointer = percent_decode(fragment);
+        match pointer_get(self.root, &target_pointer) {
+            Some(target) => Some((target_pointer, target)),
+            None => {
+                let mut diagnostic = Diagnostic::new(ref_pointer, format!("`$ref` target `{reference}` does not exist"));
+                if let Some(suggestion) = self.suggest_ref(&target_pointer) {
+                    diagnostic = diagnostic.help(format!("did you mean `#{suggestion}`?"));
+                } else {
+                    diagnostic = diagnostic.help("check the spelling, or add the missing definition");
+                }
+                self.error(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// The sibling of the last segment of `pointer` with the closest name.
+    fn suggest_ref(&self, pointer: &str) -> Option<String> {
+        let (parent, last) = pointer.rsplit_once('/')?;
+        let siblings = pointer_get(self.root, parent)?.as_object()?;
+        let last = unescape(last);
+        siblings
+            .keys()
+            .map(|key| (edit_distance(&last.to_lowercase(), &key.to_lowercase()), key))
+            .filter(|(distance, key)| *distance <= 2.max(key.len() / 3))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, key)| join(parent, key))
+    }
+}
+
+/// Documentation of a schema-like node.
+pub(crate) fn docs_of(value: &Value) -> Docs {
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let example = value
+        .get("example")
+        .or_else(|| value.get("examples").and_then(Value::as_array).and_then(|list| list.first()))
+        .map(|example| serde_json::to_string_pretty(&example.to_json()).unwrap_or_default());
+    Docs {
+        summary: text("title").or_else(|| text("summary")),
+        description: text("description"),
+        example,
+        deprecated: value.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+    }
+}
+
+/// The text of a scalar (`1` -> "1"); empty for containers.
+pub(crate) fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(_) | Value::Object(_) => String::new(),
+    }
+}
+
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', ':']).next().unwrap_or(rest).to_owned()
+}
+
+/// The node at a JSON pointer.
+pub(crate) fn pointer_get<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut current = root;
+    for segment in pointer.strip_prefix('/')?.split('/') {
+        let segment = unescape(segment);
+        current = match current {
+            Value::Object(map) => map.get(segment.as_ref())?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}

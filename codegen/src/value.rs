@@ -1,0 +1,295 @@
+//! The loaded spec document: an order-preserving JSON-like tree.
+//!
+//! YAML and JSON are both read into [`Value`]. Mapping keys that YAML writes as numbers or booleans
+//! (`200:` in `responses`) become strings, so the rest of the pipeline sees one shape. Key order is
+//! kept because it decides the order of generated fields and items.
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// An ordered mapping of a spec document.
+pub type Object = IndexMap<String, Value>;
+
+/// A node of a spec document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null` (or an empty YAML value).
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number that fits `i64`.
+    Int(i64),
+    /// A whole number above `i64::MAX`.
+    UInt(u64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A sequence.
+    Array(Vec<Value>),
+    /// A mapping, in source order.
+    Object(Object),
+}
+
+impl Value {
+    /// The mapping, if this is one.
+    pub fn as_object(&self) -> Option<&Object> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sequence, if this is one.
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number as `f64`, if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::UInt(u) => Some(*u as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Member `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|map| map.get(key))
+    }
+
+    /// A short name of the node's kind, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "a mapping",
+        }
+    }
+
+    /// Converts to `serde_json::Value` (for examples and defaults that are emitted as JSON).
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::UInt(u) => serde_json::Value::from(*u),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
+            Value::Object(map) => serde_json::Value::Object(
+                map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::UInt(v), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Object::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(Key(key)) = map.next_key()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let value = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A mapping key: any scalar, kept as its text.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a scalar mapping key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key, E> {
+                Ok(Key(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Key, E> {
+                Ok(Key("null".to_owned()))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+/// The syntax a spec is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// JSON text.
+    Json,
+    /// YAML text (JSON documents are also accepted by the YAML reader, but we prefer the faster JSON one).
+    Yaml,
+}
+
+impl Syntax {
+    /// Guesses the syntax from the first non-blank character.
+    pub fn detect(source: &str) -> Syntax {
+        match source.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+            Some(b'{') => Syntax::Json,
+            _ => Syntax::Yaml,
+        }
+    }
+}
+
+/// A parse failure with its 1-based position, when the parser reported one.
+#[derive(Debug)]
+pub struct ParseError {
+    /// What the parser said.
+    pub message: String,
+    /// 1-based line and column.
+    pub position: Option<(usize, usize)>,
+}
+
+/// Parses `source` (YAML or JSON) into a [`Value`].
+pub fn parse(source: &str) -> Result<Value, ParseError> {
+    let source = source.trim_start_matches('\u{feff}');
+    match Syntax::detect(source) {
+        Syntax::Json => serde_json::from_str(source).map_err(|err| ParseError {
+            position: (err.line() > 0).then(|| (err.line(), err.column())),
+            message: strip_position(&err.to_string()),
+        }),
+        Syntax::Yaml => serde_yaml::from_str(source).map_err(|err| ParseError {
+            position: err.location().map(|loc| (loc.line(), loc.column())),
+            message: strip_position(&err.to_string()),
+        }),
+    }
+}
+
+/// Parsers append " at line L column C"; we print the position ourselves.
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_numeric_keys_become_strings_and_order_is_kept() {
+        let value = parse("responses:\n  '404': {}\n  200: {}\n  default: {}\n").unwrap();
+        let keys: Vec<_> = value.get("responses").unwrap().as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["404", "200", "default"]);
+    }
+
+    #[test]
+    fn json_numbers_keep_their_kind() {
+        let value = parse(r#"{"a": 1, "b": 1.0, "c": 18446744073709551615}"#).unwrap();
+        assert_eq!(value.get("a"), Some(&Value::Int(1)));
+        assert_eq!(value.get("b"), Some(&Value::Float(1.0)));
+        assert_eq!(value.get("c"), Some(&Value::UInt(u64::MAX)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error_with_a_position() {
+        let err = parse("{\"a\": 1,\n \"a\": 2}").unwrap_err();
+        assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
+        assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn bad_yaml_reports_a_position() {
+        let err = parse("a: [1, 2\nb: c\n").unwrap_err();
+        assert!(err.position.is_some(), "{err:?}");
+    }
+}
