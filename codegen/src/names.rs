@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(type_name("Waiting for Cluster"), "WaitingForCluster");
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(type_name("not_completed"), "NotCompleted");
-        assert_eq!(type_name("C++"), "CPlus");
+        assert_eq!(type_name("C++"), "CPlusPlus");
     }
 
     #[test]
