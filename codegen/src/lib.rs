@@ -1,5 +1,7 @@
 //! OpenAPI to Rust client generator (work in progress skeleton).
 
+pub mod locate;
+
 /// Generator settings.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
