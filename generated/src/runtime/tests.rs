@@ -1,0 +1,1 @@
+//! Wire tests of the runtime against a local mock server.
