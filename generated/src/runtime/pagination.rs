@@ -56,12 +56,16 @@ pub fn paginate<P: Page>(
         first,
         token_param,
         items: Vec::new().into_iter(),
+        pending_error: None,
         seen: HashSet::new(),
     };
     futures::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.items.next() {
                 return Some((Ok(item), state));
+            }
+            if let Some(e) = state.pending_error.take() {
+                return Some((Err(e), state));
             }
             let request = state.next.take()?;
             match state.fetch(request).await {
@@ -81,6 +85,8 @@ struct State<P: Page> {
     token_param: Option<&'static str>,
     next: Option<Request>,
     items: std::vec::IntoIter<P::Item>,
+    /// An error about the next page, yielded after this page's items.
+    pending_error: Option<Error>,
     seen: HashSet<String>,
 }
 
@@ -99,9 +105,13 @@ impl<P: Page> State<P> {
             return Err(response.into_error().await);
         }
         let page = response.json::<P>().await?.into_body();
-        self.next = match page.next_page() {
+        self.next = match page.next_page().map(|next| self.next_request(&url, next)) {
             None => None,
-            Some(next) => Some(self.next_request(&url, next)?),
+            Some(Ok(request)) => Some(request),
+            Some(Err(e)) => {
+                self.pending_error = Some(e);
+                None
+            }
         };
         self.items = page.into_items().into_iter();
         Ok(())
