@@ -14,7 +14,7 @@ use url::Url;
 use crate::runtime::config::{
     EnvSettings, SecretString, looks_like_jwt, same_origin, validate_base_url,
 };
-use crate::runtime::request::Body;
+use crate::runtime::request::{Body, encode_cookie_value};
 use crate::runtime::retry::{Decision, Outcome, decide, retry_after_from_headers};
 use crate::runtime::upload::Progress;
 use crate::runtime::{
@@ -185,7 +185,7 @@ impl Client {
                 ),
                 Ok(Err(e)) if e.is_connect() => Outcome::ConnectFailed,
                 Ok(Err(e)) if e.is_timeout() => Outcome::TimedOut,
-                Ok(Err(e)) if e.is_builder() => Outcome::TimedOut, // never worth retrying
+                Ok(Err(e)) if e.is_builder() => Outcome::Invalid,
                 Ok(Err(_)) => Outcome::TransportFailed,
                 Err(_) => Outcome::TimedOut,
             };
@@ -281,7 +281,7 @@ impl Client {
         let mut cookies: Vec<String> = request
             .cookies
             .iter()
-            .map(|(n, v)| format!("{n}={v}"))
+            .map(|(n, v)| format!("{n}={}", encode_cookie_value(v)))
             .collect();
         let mut cookie_secret = false;
         match auth {
@@ -289,14 +289,14 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
             Some(Auth::Cookie(name, key)) => {
-                cookies.push(format!("{name}={}", key.expose()));
+                cookies.push(format!("{name}={}", encode_cookie_value(key.expose())));
                 cookie_secret = true;
             }
             _ => {}
         }
         if !cookies.is_empty() {
             let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
-                Error::InvalidArgument("a cookie value is not valid in a header".into())
+                Error::InvalidArgument("a cookie name is not valid in a header".into())
             })?;
             value.set_sensitive(cookie_secret);
             headers.insert(COOKIE, value);
@@ -411,6 +411,10 @@ impl ClientBuilder {
     }
 
     /// Uses this API key. It is kept secret: never shown by `Debug`/`Display`.
+    ///
+    /// With an [`AuthScheme::Http`] scheme `Token`, a key that looks like a JWT (three
+    /// dot-separated parts, the first starting with `ey`: a short-lived session token) is sent as
+    /// `Bearer <key>`, as Rescale's own client does; any other key as `Token <key>`.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::new(key.into()));
         self

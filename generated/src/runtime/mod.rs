@@ -7,6 +7,8 @@
 //!
 //! The API key never appears in the `Debug` or `Display` output of any type here.
 
+#![warn(missing_docs)]
+
 mod client;
 mod config;
 mod download;

@@ -20,6 +20,22 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Bytes of a cookie value that are percent-encoded: those outside RFC 6265's `cookie-octet`
+/// (controls, space, `"`, `,`, `;`, `\`, non-ASCII) and `%` itself, so a value cannot add
+/// cookies or break the header.
+const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Percent-encodes a cookie value (see [`COOKIE_VALUE`]).
+pub(crate) fn encode_cookie_value(value: &str) -> String {
+    utf8_percent_encode(value, COOKIE_VALUE).to_string()
+}
+
 /// One piece of an operation's path.
 #[derive(Debug, Clone, Copy)]
 pub enum PathPart<'a> {
@@ -164,8 +180,8 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a cookie (sent in one `Cookie` header, in call order). A value that cannot appear in
-    /// a header makes [`Client::execute`] fail with [`Error::InvalidArgument`].
+    /// Adds a cookie (sent in one `Cookie` header, in call order). Characters a cookie value
+    /// cannot hold (`;`, `,`, space, `"`, `\`, controls, non-ASCII) and `%` are percent-encoded.
     pub fn cookie(&mut self, name: &'static str, value: impl Into<String>) {
         self.cookies.push((name, value.into()));
     }
@@ -367,6 +383,16 @@ mod tests {
         let c = client();
         let r = Request::new(&c, Method::GET, &[PathPart::Literal("users/me/")]).expect("valid");
         assert_eq!(r.url.as_str(), "https://api.example.com/prefix/users/me/");
+    }
+
+    #[test]
+    fn cookie_values_cannot_smuggle_cookies() {
+        assert_eq!(encode_cookie_value("plain-value_1.2"), "plain-value_1.2");
+        assert_eq!(encode_cookie_value("a; admin=1"), "a%3B%20admin=1");
+        assert_eq!(
+            encode_cookie_value("x,\"y\"\\%\né"),
+            "x%2C%22y%22%5C%25%0A%C3%A9"
+        );
     }
 
     #[test]

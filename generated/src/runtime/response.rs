@@ -150,8 +150,7 @@ impl RawResponse {
                     .map(move |r| r.map_err(|e| body_error(e, secret_param, None))),
             ),
             idle: self.read_idle_timeout,
-            timer: Box::pin(tokio::time::sleep(self.read_idle_timeout)),
-            armed: false,
+            timer: None,
             done: false,
             content_length,
         };
@@ -283,9 +282,9 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 pub struct ByteStream {
     inner: ChunkStream,
     idle: Duration,
-    timer: Pin<Box<Sleep>>,
-    /// Whether `timer` measures the current wait.
-    armed: bool,
+    /// Measures the current wait for data; `None` when not waiting (created lazily so that
+    /// building the stream needs no runtime).
+    timer: Option<Pin<Box<Sleep>>>,
     done: bool,
     content_length: Option<u64>,
 }
@@ -333,7 +332,7 @@ impl Stream for ByteStream {
         }
         match this.inner.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                this.armed = false;
+                this.timer = None;
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(e))) => {
@@ -345,15 +344,15 @@ impl Stream for ByteStream {
                 Poll::Ready(None)
             }
             Poll::Pending => {
-                if !this.armed {
-                    this.timer.as_mut().reset(Instant::now() + this.idle);
-                    this.armed = true;
-                }
-                if this.timer.as_mut().poll(cx).is_ready() {
+                let idle = this.idle;
+                let timer = this
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                if timer.as_mut().poll(cx).is_ready() {
                     this.done = true;
                     return Poll::Ready(Some(Err(Error::Timeout(TimeoutError::new(
                         TimeoutKind::ReadIdle,
-                        Some(this.idle),
+                        Some(idle),
                     )))));
                 }
                 Poll::Pending

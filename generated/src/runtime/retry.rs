@@ -112,6 +112,8 @@ pub(crate) enum Outcome {
     TransportFailed,
     /// The request as a whole timed out.
     TimedOut,
+    /// The request could not be built; sending it again cannot help.
+    Invalid,
     /// The server answered with this status and, possibly, a `Retry-After`.
     Answered(StatusCode, Option<Duration>),
 }
@@ -142,7 +144,7 @@ pub(crate) fn decide(
     match outcome {
         Outcome::ConnectFailed => Decision::RetryAfter(policy.backoff(retry)),
         Outcome::TransportFailed if idempotent => Decision::RetryAfter(policy.backoff(retry)),
-        Outcome::TransportFailed | Outcome::TimedOut => Decision::Stop,
+        Outcome::TransportFailed | Outcome::TimedOut | Outcome::Invalid => Decision::Stop,
         Outcome::Answered(status, retry_after) => {
             let transient = matches!(status.as_u16(), 429 | 502 | 503 | 504);
             if !transient || !idempotent {
@@ -212,6 +214,7 @@ mod tests {
             Decision::RetryAfter(_)
         ));
         assert_eq!(decide(&p, 0, true, true, Outcome::TimedOut), Decision::Stop);
+        assert_eq!(decide(&p, 0, true, true, Outcome::Invalid), Decision::Stop);
     }
 
     #[test]

@@ -107,6 +107,26 @@ fn closed_port() -> SocketAddr {
     listener.local_addr().expect("addr")
 }
 
+#[test]
+fn public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Client>();
+    send_sync::<Request>();
+    send_sync::<Error>();
+    send_sync::<RawResponse>();
+    send_sync::<UploadSource>();
+    send_sync::<Multipart>();
+    let client = client_for("https://api.example.com");
+    let request = get(&client, "/x/");
+    send(&client.execute(request));
+    send(&paginate::<JobPage>(
+        client.clone(),
+        get(&client, "/x/"),
+        None,
+    ));
+}
+
 // ---------------------------------------------------------------- auth
 
 #[tokio::test]
