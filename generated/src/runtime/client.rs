@@ -348,8 +348,11 @@ fn set_content_type(headers: &mut HeaderMap, content_type: &str) -> Result<(), E
 }
 
 /// The deadline of a try: the latest upload activity (or the start) plus the timeout.
+/// A timeout too large to represent (e.g. `Duration::MAX` meaning "none") ends in ~30 years.
 fn progress_deadline(progress: &Progress, timeout: Duration) -> Instant {
-    Instant::from_std(progress.last()) + timeout
+    let last = Instant::from_std(progress.last());
+    last.checked_add(timeout)
+        .unwrap_or_else(|| last + Duration::from_secs(30 * 365 * 24 * 3600))
 }
 
 /// Runs `fut` until done or until `timeout` has passed since the latest upload progress.

@@ -1277,6 +1277,27 @@ async fn slow_answers_time_out_and_are_not_retried() {
 }
 
 #[tokio::test]
+async fn unbounded_timeouts_do_not_overflow() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("fine"))
+        .mount(&server)
+        .await;
+    let client = Client::builder(&API)
+        .base_url(server.uri())
+        .api_key(KEY)
+        .timeout(Duration::MAX)
+        .read_idle_timeout(Duration::MAX)
+        .build()
+        .expect("builds");
+    let resp = client.execute(get(&client, "/x/")).await.expect("sent");
+    assert_eq!(resp.text().await.expect("read").into_body(), "fine");
+    let resp = client.execute(get(&client, "/x/")).await.expect("sent");
+    let body = resp.stream().into_body().collect().await.expect("read");
+    assert_eq!(&body[..], b"fine");
+}
+
+#[tokio::test]
 async fn a_moving_upload_outlives_the_request_timeout_but_a_stalled_one_does_not() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
