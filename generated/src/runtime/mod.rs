@@ -1,1 +1,39 @@
 //! Hand-written runtime of the client: HTTP, auth, errors, pagination.
+//!
+//! The generated code builds a [`Request`] per operation, sends it with [`Client::execute`], and
+//! reads the [`RawResponse`]. Nothing here is specific to one API except the recognition of
+//! Rescale's documented error messages ([`ApiErrorKind`]) and the shape of the profile file read
+//! by [`ClientBuilder::from_env`].
+//!
+//! The API key never appears in the `Debug` or `Display` output of any type here.
+
+#![warn(missing_docs)]
+
+mod client;
+mod config;
+mod download;
+mod error;
+mod pagination;
+mod request;
+mod response;
+mod retry;
+mod upload;
+
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+pub use bytes::Bytes;
+pub use reqwest::Method;
+pub use reqwest::StatusCode;
+pub use reqwest::header::HeaderMap;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{ApiInfo, AuthScheme, ServerInfo};
+pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
+pub use pagination::{NextPage, Page, paginate};
+pub use request::{CallOptions, PathPart, Request};
+pub use response::{ApiResponse, ByteStream, RawResponse};
+pub use retry::RetryPolicy;
+pub use upload::{Multipart, UploadSource};

@@ -1,0 +1,618 @@
+//! The client: configuration, credentials, and sending requests with timeouts and retries.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::runtime::config::{
+    EnvSettings, SecretString, looks_like_jwt, same_origin, validate_base_url,
+};
+use crate::runtime::request::{Body, encode_cookie_value};
+use crate::runtime::retry::{Decision, Outcome, decide, retry_after_from_headers};
+use crate::runtime::upload::Progress;
+use crate::runtime::{
+    ApiInfo, AuthScheme, Error, RawResponse, Request, RetryPolicy, TimeoutError, TimeoutKind,
+};
+
+/// Default connect timeout.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default overall request timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default read-idle timeout of streamed response bodies.
+const DEFAULT_READ_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Most redirects followed.
+const MAX_REDIRECTS: usize = 10;
+
+/// A client of one API. Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Timeouts
+///
+/// * **connect** (default 10 s): setting up the TCP/TLS connection. Nothing was sent yet, so a
+///   connect failure or timeout is retried even for non-idempotent requests.
+/// * **request** (default 60 s, per call [`CallOptions::timeout`]): from sending until the answer
+///   is in — its head, and for the buffered readers ([`RawResponse::json`], `text`, `bytes`,
+///   `empty`, `into_error`) its whole body. While a request body from an [`UploadSource`] or a
+///   [`Multipart`] is being sent, the clock restarts whenever a chunk of it goes out, so a large
+///   upload that keeps moving is not cut off; a stalled one times out.
+/// * **read idle** (default 60 s): for a streamed answer ([`RawResponse::stream`]) the request
+///   timeout ends once the head arrives; after that each wait for more body data may last at
+///   most this long, so a multi-gigabyte download is not limited in total but a stalled one
+///   ends with [`Error::Timeout`] instead of hanging. Time the consumer spends between polls
+///   does not count.
+///
+/// [`CallOptions::timeout`]: crate::runtime::CallOptions::timeout
+/// [`UploadSource`]: crate::runtime::UploadSource
+/// [`Multipart`]: crate::runtime::Multipart
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: &'static ApiInfo,
+    base_url: Url,
+    http: reqwest::Client,
+    auth: Option<Auth>,
+    timeout: Duration,
+    read_idle_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+/// The credential, ready to attach.
+enum Auth {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, SecretString),
+    Cookie(&'static str, SecretString),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Header(name, _) => write!(f, "header {name}: <redacted>"),
+            Auth::Query(name, _) => write!(f, "query {name}=<redacted>"),
+            Auth::Cookie(name, _) => write!(f, "cookie {name}=<redacted>"),
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api", &self.inner.api.title)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("auth", &self.inner.auth)
+            .field("timeout", &self.inner.timeout)
+            .field("read_idle_timeout", &self.inner.read_idle_timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the base URL was chosen explicitly.
+#[derive(Debug, Clone)]
+enum BaseChoice {
+    Url(String),
+    Server(String),
+}
+
+/// Builds a [`Client`].
+///
+/// Settings come from, in order of precedence: explicit calls on the builder; environment
+/// variables and then the profile file (only if [`ClientBuilder::from_env`] was called); the
+/// first of the API's servers.
+pub struct ClientBuilder {
+    api: &'static ApiInfo,
+    base: Option<BaseChoice>,
+    api_key: Option<SecretString>,
+    env: Option<EnvSettings>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    read_idle_timeout: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api", &self.api.title)
+            .field("base", &self.base)
+            .field("api_key", &self.api_key)
+            .field("env", &self.env)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_idle_timeout", &self.read_idle_timeout)
+            .field("retry", &self.retry)
+            .field("custom_http_client", &self.http.is_some())
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for `api`.
+    pub fn builder(api: &'static ApiInfo) -> ClientBuilder {
+        ClientBuilder {
+            api,
+            base: None,
+            api_key: None,
+            env: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
+            http: None,
+        }
+    }
+
+    /// The base URL requests are made against (without trailing slash).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The API this client talks to.
+    pub fn api(&self) -> &'static ApiInfo {
+        self.inner.api
+    }
+
+    /// Sends `request`: adds credentials (unless [`Request::no_auth`]), applies the timeouts and
+    /// retries by the [`RetryPolicy`], and returns the answer whatever its status (turn a
+    /// non-success answer into an error with [`RawResponse::into_error`]).
+    pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let policy = request
+            .options
+            .retry
+            .clone()
+            .unwrap_or_else(|| self.inner.retry.clone());
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+        let replayable = request.body.is_replayable();
+        let mut retry = 0u32;
+        loop {
+            let progress = Progress::new();
+            let http_request = self.to_http(&request, &progress).await?;
+            let sent =
+                with_timeout(self.inner.http.execute(http_request), timeout, &progress).await;
+            let outcome = match &sent {
+                Ok(Ok(response)) => Outcome::Answered(
+                    response.status(),
+                    retry_after_from_headers(response.headers(), std::time::SystemTime::now()),
+                ),
+                Ok(Err(e)) if e.is_connect() => Outcome::ConnectFailed,
+                Ok(Err(e)) if e.is_timeout() => Outcome::TimedOut,
+                Ok(Err(e)) if e.is_builder() => Outcome::Invalid,
+                Ok(Err(_)) => Outcome::TransportFailed,
+                Err(_) => Outcome::TimedOut,
+            };
+            if let Decision::RetryAfter(wait) =
+                decide(&policy, retry, request.idempotent, replayable, outcome)
+            {
+                drop(sent);
+                tokio::time::sleep(wait).await;
+                retry += 1;
+                continue;
+            }
+            return match sent {
+                Ok(Ok(response)) => {
+                    let deadline = progress_deadline(&progress, timeout);
+                    Ok(RawResponse::new(
+                        response,
+                        deadline,
+                        timeout,
+                        self.inner.read_idle_timeout,
+                        self.secret_param(),
+                    ))
+                }
+                Ok(Err(e)) => Err(self.transport_error(e, timeout)),
+                Err(timeout_error) => Err(Error::Timeout(timeout_error)),
+            };
+        }
+    }
+
+    /// The name of a query parameter that carries the key, to redact from error URLs.
+    fn secret_param(&self) -> Option<&'static str> {
+        match &self.inner.auth {
+            Some(Auth::Query(name, _)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Maps a reqwest error, redacting any key in its URL.
+    fn transport_error(&self, e: reqwest::Error, limit: Duration) -> Error {
+        let e = redact_error(e, self.secret_param());
+        if e.is_timeout() {
+            let kind = if e.is_connect() {
+                TimeoutKind::Connect
+            } else {
+                TimeoutKind::Request
+            };
+            let limit = if e.is_connect() { None } else { Some(limit) };
+            Error::Timeout(TimeoutError::new(kind, limit).with_source(e))
+        } else if e.is_builder() {
+            Error::InvalidArgument(format!("the request could not be built: {e}"))
+        } else {
+            Error::Transport(e)
+        }
+    }
+
+    /// Builds the wire request for one try: URL with query and credentials, headers, body.
+    async fn to_http(
+        &self,
+        request: &Request,
+        progress: &Progress,
+    ) -> Result<reqwest::Request, Error> {
+        let auth = if request.auth {
+            self.inner.auth.as_ref()
+        } else {
+            None
+        };
+        let mut url = request.url.clone();
+        let auth_query = match auth {
+            Some(Auth::Query(name, key)) => Some((*name, key)),
+            _ => None,
+        };
+        if !request.query.is_empty() || auth_query.is_some() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &request.query {
+                if auth_query.is_some_and(|(secret, _)| secret == name) {
+                    continue;
+                }
+                pairs.append_pair(name, value);
+            }
+            if let Some((name, key)) = auth_query {
+                pairs.append_pair(name, key.expose());
+            }
+        }
+
+        let mut headers = HeaderMap::new();
+        for (name, value) in &request.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        if !headers.contains_key(USER_AGENT)
+            && let Ok(agent) = HeaderValue::from_str(self.inner.api.user_agent)
+        {
+            headers.insert(USER_AGENT, agent);
+        }
+        let mut cookies: Vec<String> = request
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={}", encode_cookie_value(v)))
+            .collect();
+        let mut cookie_secret = false;
+        match auth {
+            Some(Auth::Header(name, value)) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            Some(Auth::Cookie(name, key)) => {
+                cookies.push(format!("{name}={}", encode_cookie_value(key.expose())));
+                cookie_secret = true;
+            }
+            _ => {}
+        }
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                Error::InvalidArgument("a cookie name is not valid in a header".into())
+            })?;
+            value.set_sensitive(cookie_secret);
+            headers.insert(COOKIE, value);
+        }
+
+        let mut builder = self.inner.http.request(request.method.clone(), url);
+        match &request.body {
+            Body::None => {}
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => {
+                set_content_type(&mut headers, content_type)?;
+                builder = builder.body(bytes.clone());
+            }
+            Body::Upload {
+                content_type,
+                source,
+            } => {
+                set_content_type(&mut headers, content_type)?;
+                let (body, length) = source.open(progress).await?;
+                if let Some(length) = length {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                builder = builder.body(body);
+            }
+            Body::Multipart(form) => {
+                builder = builder.multipart(form.to_form(progress).await?);
+            }
+        }
+        // Replaces same-named headers the body set (the multipart content type stays unless the
+        // request set its own).
+        builder = builder.headers(headers);
+        builder
+            .build()
+            .map_err(|e| self.transport_error(e, Duration::ZERO))
+    }
+}
+
+/// Sets `Content-Type` unless the request set one.
+fn set_content_type(headers: &mut HeaderMap, content_type: &str) -> Result<(), Error> {
+    if !headers.contains_key(CONTENT_TYPE) {
+        let value = HeaderValue::from_str(content_type).map_err(|_| {
+            Error::InvalidArgument(format!("{content_type:?} is not a valid content type"))
+        })?;
+        headers.insert(CONTENT_TYPE, value);
+    }
+    Ok(())
+}
+
+/// The deadline of a try: the latest upload activity (or the start) plus the timeout.
+/// A timeout too large to represent (e.g. `Duration::MAX` meaning "none") ends in ~30 years.
+fn progress_deadline(progress: &Progress, timeout: Duration) -> Instant {
+    let last = Instant::from_std(progress.last());
+    last.checked_add(timeout)
+        .unwrap_or_else(|| last + Duration::from_secs(30 * 365 * 24 * 3600))
+}
+
+/// Runs `fut` until done or until `timeout` has passed since the latest upload progress.
+async fn with_timeout<F: Future>(
+    fut: F,
+    timeout: Duration,
+    progress: &Progress,
+) -> Result<F::Output, TimeoutError> {
+    tokio::pin!(fut);
+    loop {
+        let deadline = progress_deadline(progress, timeout);
+        tokio::select! {
+            out = &mut fut => return Ok(out),
+            () = tokio::time::sleep_until(deadline) => {
+                if progress_deadline(progress, timeout) <= Instant::now() {
+                    return Err(TimeoutError::new(TimeoutKind::Request, Some(timeout)));
+                }
+            }
+        }
+    }
+}
+
+/// Replaces the value of the query parameter `secret` in the error's URL.
+pub(crate) fn redact_error(e: reqwest::Error, secret: Option<&str>) -> reqwest::Error {
+    let Some(secret) = secret else { return e };
+    let Some(url) = e.url() else { return e };
+    if !url.query_pairs().any(|(n, _)| n == secret) {
+        return e;
+    }
+    let mut redacted = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(n, v)| {
+            let v = if n == secret {
+                "REDACTED".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (n.into_owned(), v)
+        })
+        .collect();
+    redacted.query_pairs_mut().clear().extend_pairs(pairs);
+    e.with_url(redacted)
+}
+
+impl ClientBuilder {
+    /// Uses this base URL (validated at [`ClientBuilder::build`]: `https`, or `http` only to a
+    /// loopback host; a path prefix is kept). Overrides an earlier [`ClientBuilder::server`].
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base = Some(BaseChoice::Url(url.as_ref().to_owned()));
+        self
+    }
+
+    /// Uses the API's server of this name (case-insensitive); an unknown name fails
+    /// [`ClientBuilder::build`]. Overrides an earlier [`ClientBuilder::base_url`].
+    pub fn server(mut self, name: &str) -> Self {
+        self.base = Some(BaseChoice::Server(name.to_owned()));
+        self
+    }
+
+    /// Uses this API key. It is kept secret: never shown by `Debug`/`Display`.
+    ///
+    /// With an [`AuthScheme::Http`] scheme `Token`, a key that looks like a JWT (three
+    /// dot-separated parts, the first starting with `ey`: a short-lived session token) is sent as
+    /// `Bearer <key>`, as Rescale's own client does; any other key as `Token <key>`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::new(key.into()));
+        self
+    }
+
+    /// Fills in settings not set explicitly, from the environment and the profile file.
+    ///
+    /// With `P` the API's `env_prefix`: the key from `{P}_API_KEY`, the base URL from
+    /// `{P}_API_BASE_URL` or else the server named by `{P}_REGION`; then, for what is still
+    /// missing, the profile file `{P}_CONFIG_FILE` (default `~/.config/{p}/apiconfig`, `p`
+    /// lower-case), an INI file whose section `{P}_PROFILE` (default `default`, else the first
+    /// section) has the keys `apikey` and `apibaseurl`. Explicit settings always win.
+    pub fn from_env(self) -> Self {
+        self.with_env_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] with a custom variable lookup (for tests).
+    pub(crate) fn with_env_lookup(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        self.env = Some(EnvSettings::load(self.api.env_prefix, var));
+        self
+    }
+
+    /// Overall request timeout (default 60 s); see [`Client`] for what it covers.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Connect timeout (default 10 s). Not applied to a client given with
+    /// [`ClientBuilder::http_client`], which keeps its own.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// Longest wait for more data of a streamed answer body (default 60 s).
+    pub fn read_idle_timeout(mut self, d: Duration) -> Self {
+        self.read_idle_timeout = d;
+        self
+    }
+
+    /// Retry policy for all calls (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+
+    /// Uses this reqwest client (its own connect timeout, proxy, TLS and redirect settings
+    /// apply). The default client follows up to 10 redirects, never from https to http, and,
+    /// when the key travels in a custom header, never to another origin.
+    pub fn http_client(mut self, c: reqwest::Client) -> Self {
+        self.http = Some(c);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api = self.api;
+        let env = self.env.unwrap_or_default();
+        let key_known = self.api_key.is_some() || env.api_key.is_some();
+        let base_known = self.base.is_some() || env.base_url.is_some() || env.region.is_some();
+        let profile = match env.profile {
+            Some(Err(e)) if !(key_known && base_known) => return Err(Error::Config(e)),
+            Some(Ok(p)) => Some(p),
+            _ => None,
+        };
+        let (profile_key, profile_base) = match profile {
+            Some(p) => (p.api_key, p.base_url),
+            None => (None, None),
+        };
+
+        let base = match self.base {
+            Some(choice) => Some(choice),
+            None => env
+                .base_url
+                .map(BaseChoice::Url)
+                .or(env.region.map(BaseChoice::Server))
+                .or(profile_base.map(BaseChoice::Url)),
+        };
+        let base_url = match base {
+            Some(BaseChoice::Url(url)) => validate_base_url(&url)?,
+            Some(BaseChoice::Server(name)) => {
+                let server = api
+                    .servers
+                    .iter()
+                    .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = api.servers.iter().map(|s| s.name).collect();
+                        Error::Config(format!(
+                            "unknown server {name:?}; known: {}",
+                            known.join(", ")
+                        ))
+                    })?;
+                validate_base_url(server.url)?
+            }
+            None => match api.servers.first() {
+                Some(server) => validate_base_url(server.url)?,
+                None => return Err(Error::Config("no base URL: set one with base_url()".into())),
+            },
+        };
+
+        let key = self.api_key.or(env.api_key).or(profile_key);
+        let auth = match api.auth.first() {
+            None => None,
+            Some(scheme) => {
+                let Some(key) = key else {
+                    let p = api.env_prefix;
+                    return Err(Error::Config(format!(
+                        "no API key: set it with api_key(), {p}_API_KEY or the profile file \
+                         (with from_env())"
+                    )));
+                };
+                Some(make_auth(scheme, key)?)
+            }
+        };
+
+        let header_auth = matches!(auth, Some(Auth::Header(ref name, _)) if name != reqwest::header::AUTHORIZATION);
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(redirect_policy(header_auth))
+                .tcp_keepalive(Duration::from_secs(60))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api,
+                base_url,
+                http,
+                auth,
+                timeout: self.timeout,
+                read_idle_timeout: self.read_idle_timeout,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// Prepares the credential for `scheme`. The key is never put in an error message.
+fn make_auth(scheme: &AuthScheme, key: SecretString) -> Result<Auth, Error> {
+    let raw = key.expose().trim();
+    if raw.is_empty() {
+        return Err(Error::Config("the API key is empty".into()));
+    }
+    let bad_key =
+        || Error::Config("the API key contains characters that cannot be sent in a header".into());
+    match scheme {
+        AuthScheme::Http { scheme } => {
+            let word = if scheme.eq_ignore_ascii_case("token") && looks_like_jwt(raw) {
+                "Bearer"
+            } else {
+                scheme
+            };
+            let mut value =
+                HeaderValue::from_str(&format!("{word} {raw}")).map_err(|_| bad_key())?;
+            value.set_sensitive(true);
+            Ok(Auth::Header(reqwest::header::AUTHORIZATION, value))
+        }
+        AuthScheme::ApiKeyHeader { name } => {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))?;
+            let mut value = HeaderValue::from_str(raw).map_err(|_| bad_key())?;
+            value.set_sensitive(true);
+            Ok(Auth::Header(header, value))
+        }
+        AuthScheme::ApiKeyQuery { name } => {
+            Ok(Auth::Query(name, SecretString::new(raw.to_owned())))
+        }
+        AuthScheme::ApiKeyCookie { name } => {
+            HeaderValue::from_str(&format!("{name}={raw}")).map_err(|_| bad_key())?;
+            Ok(Auth::Cookie(name, SecretString::new(raw.to_owned())))
+        }
+    }
+}
+
+/// Follows redirects, but never from https to http, at most [`MAX_REDIRECTS`], and (when the key
+/// is in a custom header, which reqwest does not strip) never to another origin. A refused
+/// redirect hands the 3xx answer back to the caller.
+fn redirect_policy(header_auth: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let previous = attempt.previous();
+        if previous.len() > MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        let downgrade =
+            previous.iter().any(|u| u.scheme() == "https") && attempt.url().scheme() != "https";
+        let cross_origin = previous
+            .first()
+            .is_some_and(|first| !same_origin(first, attempt.url()));
+        if downgrade || (header_auth && cross_origin) {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}

@@ -1,0 +1,507 @@
+//! The runtime's error type and the decoded form of an API error answer.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Everything that can go wrong when calling the API.
+///
+/// No variant's `Debug` or `Display` output ever contains the API key.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Could not connect, the connection dropped, or another transport failure.
+    ///
+    /// The URL kept inside the source has any query-string credential redacted.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// A connect timeout, an overall request timeout, or a stalled body read.
+    #[error(transparent)]
+    Timeout(TimeoutError),
+    /// The server answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A success answer whose body did not decode as the expected type; the raw body is kept.
+    #[error("could not decode the {status} answer{}: {source}", content_type_note(.content_type))]
+    Decode {
+        /// Status of the answer.
+        status: StatusCode,
+        /// Media type of the answer, if it had one.
+        content_type: Option<String>,
+        /// The raw body that failed to decode.
+        body: Bytes,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A bad argument (path parameter, header value, URL) detected before sending.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A client configuration problem: missing key, bad base URL, unknown server name,
+    /// plain `http` to a host that is not loopback, unreadable profile file.
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// Local file I/O failed (upload source, download target).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The server's answer broke a rule the runtime relies on, for example a pagination link to
+    /// another host (refused so the key is never sent there) or a pagination link that loops.
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+}
+
+fn content_type_note(content_type: &Option<String>) -> String {
+    match content_type {
+        Some(ct) => format!(" ({ct})"),
+        None => String::new(),
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        Error::Api(Box::new(err))
+    }
+}
+
+impl Error {
+    /// The API error, if this is an [`Error::Api`].
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, for [`Error::Api`] and [`Error::Decode`].
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(err) => Some(err.status()),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a timeout of any kind.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+/// Which limit a [`TimeoutError`] hit.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// The TCP/TLS connection could not be set up in time (the request was never sent).
+    Connect,
+    /// The request as a whole (send, answer head and, for buffered bodies, the body) took too long.
+    Request,
+    /// A streamed body read received no data for the read-idle timeout.
+    ReadIdle,
+}
+
+/// Details of an [`Error::Timeout`].
+#[derive(Debug)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    limit: Option<Duration>,
+    source: Option<reqwest::Error>,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(kind: TimeoutKind, limit: Option<Duration>) -> Self {
+        TimeoutError {
+            kind,
+            limit,
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(mut self, source: reqwest::Error) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Which limit was hit.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The limit that was exceeded, when known.
+    pub fn limit(&self) -> Option<Duration> {
+        self.limit
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Connect => "connecting timed out",
+            TimeoutKind::Request => "the request timed out",
+            TimeoutKind::ReadIdle => "the response body stalled",
+        };
+        f.write_str(what)?;
+        if let Some(limit) = self.limit {
+            write!(f, " (limit {limit:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TimeoutError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The category of an API error answer, from its status and documented `detail` messages.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiErrorKind {
+    /// The key was valid once but has expired ("API key is no longer active"), e.g. a job's
+    /// key after the job ended.
+    KeyExpired,
+    /// The key's user was deactivated or deleted ("User inactive or deleted").
+    UserInactive,
+    /// The key is not known ("Invalid token.").
+    InvalidToken,
+    /// Any other 401.
+    Unauthorized,
+    /// 403: authenticated but not allowed.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 429: rate limited; see [`ApiError::retry_after`].
+    Throttled,
+    /// 400 or 422: the request was refused as invalid; see [`ApiError::field_errors`].
+    Validation,
+    /// 5xx.
+    ServerError,
+    /// Anything else.
+    Other,
+}
+
+/// A non-success answer from the server.
+///
+/// The body is kept as received, capped at [`ApiError::BODY_LIMIT`] bytes.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    truncated: bool,
+    json: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// The most body bytes kept (and read) for an error answer: 1 MiB.
+    pub const BODY_LIMIT: usize = 1024 * 1024;
+
+    /// Builds an error from an answer's parts. `truncated` says the body was cut at the cap.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes, truncated: bool) -> Self {
+        let json = if truncated {
+            None
+        } else {
+            serde_json::from_slice::<serde_json::Value>(&body).ok()
+        };
+        ApiError {
+            status,
+            headers,
+            body,
+            truncated,
+            json,
+        }
+    }
+
+    /// HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Headers of the answer.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as received (at most [`ApiError::BODY_LIMIT`] bytes).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Whether the body was longer than [`ApiError::BODY_LIMIT`] and was cut.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The body parsed as JSON, if it was complete, valid JSON.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        self.json.as_ref()
+    }
+
+    /// The `detail` message of a `{"detail": "..."}` answer.
+    pub fn detail(&self) -> Option<&str> {
+        self.json.as_ref()?.get("detail")?.as_str()
+    }
+
+    /// The field-name → messages map of a validation failure (400 or 422 whose body is a JSON
+    /// object other than a lone `detail`). Values are lists of messages, or nested maps/lists
+    /// for nested fields.
+    pub fn field_errors(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        if !matches!(self.status.as_u16(), 400 | 422) {
+            return None;
+        }
+        let map = self.json.as_ref()?.as_object()?;
+        let only_detail = map.len() == 1 && map.get("detail").is_some_and(|d| d.is_string());
+        if map.is_empty() || only_detail {
+            None
+        } else {
+            Some(map)
+        }
+    }
+
+    /// How long the server asked to wait before trying again: the `Retry-After` header (seconds
+    /// or an HTTP date), or else, on a 429, the "Expected available in N seconds." detail.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after_at(SystemTime::now())
+    }
+
+    pub(crate) fn retry_after_at(&self, now: SystemTime) -> Option<Duration> {
+        if let Some(d) = crate::runtime::retry::retry_after_from_headers(&self.headers, now) {
+            return Some(d);
+        }
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            return self.detail().and_then(seconds_in_throttle_detail);
+        }
+        None
+    }
+
+    /// The category of this error.
+    pub fn kind(&self) -> ApiErrorKind {
+        let by_detail = self.detail().and_then(kind_from_detail);
+        match self.status.as_u16() {
+            401 | 403 if by_detail.is_some() => by_detail.unwrap_or(ApiErrorKind::Other),
+            401 => ApiErrorKind::Unauthorized,
+            403 => ApiErrorKind::Forbidden,
+            404 => ApiErrorKind::NotFound,
+            429 => ApiErrorKind::Throttled,
+            400 | 422 => ApiErrorKind::Validation,
+            500..=599 => ApiErrorKind::ServerError,
+            _ => ApiErrorKind::Other,
+        }
+    }
+
+    /// A one-line summary of the body for `Display`: the detail, the field errors, or a
+    /// short text excerpt.
+    fn summary(&self) -> Option<String> {
+        if let Some(detail) = self.detail() {
+            return Some(detail.to_owned());
+        }
+        if let Some(fields) = self.field_errors() {
+            let mut parts = Vec::new();
+            for (name, value) in fields {
+                flatten_messages(name, value, &mut parts);
+            }
+            return Some(parts.join("; "));
+        }
+        if self.body.is_empty() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&self.body);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        const MAX: usize = 200;
+        if text.chars().count() > MAX {
+            let cut: String = text.chars().take(MAX).collect();
+            Some(format!("{cut}…"))
+        } else {
+            Some(text)
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status.as_u16())?;
+        if let Some(reason) = self.status.canonical_reason() {
+            write!(f, " {reason}")?;
+        }
+        if let Some(summary) = self.summary() {
+            write!(f, ": {summary}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Appends `path: message` lines for a (possibly nested) validation value.
+fn flatten_messages(path: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::String(msg) => out.push(format!("{path}: {msg}")),
+        Value::Array(items) => {
+            let all_strings = items.iter().all(Value::is_string);
+            if all_strings {
+                for item in items {
+                    flatten_messages(path, item, out);
+                }
+            } else {
+                for (i, item) in items.iter().enumerate() {
+                    flatten_messages(&format!("{path}[{i}]"), item, out);
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (name, inner) in map {
+                flatten_messages(&format!("{path}.{name}"), inner, out);
+            }
+        }
+        other => out.push(format!("{path}: {other}")),
+    }
+}
+
+/// Recognises the documented `detail` messages about the credential.
+fn kind_from_detail(detail: &str) -> Option<ApiErrorKind> {
+    let norm = detail.trim().trim_end_matches('.').to_ascii_lowercase();
+    match norm.as_str() {
+        "api key is no longer active" => Some(ApiErrorKind::KeyExpired),
+        "user inactive or deleted" => Some(ApiErrorKind::UserInactive),
+        "invalid token" => Some(ApiErrorKind::InvalidToken),
+        _ => None,
+    }
+}
+
+/// Reads N from a throttle message such as "Request was throttled. Expected available in 3
+/// seconds."
+fn seconds_in_throttle_detail(detail: &str) -> Option<Duration> {
+    let lower = detail.to_ascii_lowercase();
+    let rest = &lower[lower.find("available in ")? + "available in ".len()..];
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    fn err(status: u16, body: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::from_u16(status).expect("valid status"),
+            HeaderMap::new(),
+            Bytes::copy_from_slice(body.as_bytes()),
+            false,
+        )
+    }
+
+    #[test]
+    fn kinds_from_status_and_detail() {
+        let cases = [
+            (
+                401,
+                r#"{"detail":"API key is no longer active"}"#,
+                ApiErrorKind::KeyExpired,
+            ),
+            (
+                401,
+                r#"{"detail":"User inactive or deleted"}"#,
+                ApiErrorKind::UserInactive,
+            ),
+            (
+                401,
+                r#"{"detail":"Invalid token."}"#,
+                ApiErrorKind::InvalidToken,
+            ),
+            (
+                403,
+                r#"{"detail":"Invalid token."}"#,
+                ApiErrorKind::InvalidToken,
+            ),
+            (
+                401,
+                r#"{"detail":"Authentication credentials were not provided."}"#,
+                ApiErrorKind::Unauthorized,
+            ),
+            (
+                403,
+                r#"{"detail":"You do not have permission."}"#,
+                ApiErrorKind::Forbidden,
+            ),
+            (404, r#"{"detail":"Not found."}"#, ApiErrorKind::NotFound),
+            (
+                429,
+                r#"{"detail":"Request was throttled."}"#,
+                ApiErrorKind::Throttled,
+            ),
+            (
+                400,
+                r#"{"name":["This field is required."]}"#,
+                ApiErrorKind::Validation,
+            ),
+            (502, "<html>bad gateway</html>", ApiErrorKind::ServerError),
+            (409, "", ApiErrorKind::Other),
+        ];
+        for (status, body, kind) in cases {
+            assert_eq!(err(status, body).kind(), kind, "{status} {body}");
+        }
+    }
+
+    #[test]
+    fn display_shows_status_and_detail() {
+        assert_eq!(
+            err(404, r#"{"detail":"Not found."}"#).to_string(),
+            "404 Not Found: Not found."
+        );
+        let nested = err(
+            400,
+            r#"{"name":["This field is required."],"jobanalyses":[{"command":["May not be blank."]}]}"#,
+        );
+        let shown = nested.to_string();
+        assert!(shown.starts_with("400 Bad Request: "), "{shown}");
+        assert!(shown.contains("name: This field is required."), "{shown}");
+        assert!(
+            shown.contains("jobanalyses[0].command: May not be blank."),
+            "{shown}"
+        );
+        assert_eq!(err(503, "").to_string(), "503 Service Unavailable");
+    }
+
+    #[test]
+    fn field_errors_only_for_validation_maps() {
+        let v = err(400, r#"{"jobanalyses":[{"command":["x"]}]}"#);
+        let fields = v.field_errors().expect("field errors");
+        assert!(fields.contains_key("jobanalyses"));
+        assert!(err(400, r#"{"detail":"Bad."}"#).field_errors().is_none());
+        assert!(err(404, r#"{"name":["x"]}"#).field_errors().is_none());
+        assert!(err(400, "not json").field_errors().is_none());
+    }
+
+    #[test]
+    fn retry_after_from_detail_when_header_missing() {
+        let e = err(
+            429,
+            r#"{"detail":"Request was throttled. Expected available in 12 seconds."}"#,
+        );
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(12)));
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Bytes::new(), false);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(err(404, "{}").retry_after(), None);
+    }
+
+    #[test]
+    fn truncated_body_is_not_parsed() {
+        let e = ApiError::new(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            Bytes::from_static(b"{}"),
+            true,
+        );
+        assert!(e.is_truncated());
+        assert!(e.json().is_none());
+    }
+}
