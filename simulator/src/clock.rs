@@ -30,7 +30,7 @@ impl Clock {
     /// Simulated time since the start.
     pub(crate) fn now(&self) -> Duration {
         match self.mode {
-            ClockMode::Real => self.started.elapsed() + self.offset,
+            ClockMode::Real => self.started.elapsed().saturating_add(self.offset),
             ClockMode::Manual => self.offset,
         }
     }
@@ -42,7 +42,7 @@ impl Clock {
 
     /// The wall-clock date (since the Unix epoch) of a simulated time.
     pub(crate) fn wall(&self, at: Duration) -> Duration {
-        self.started_wall + at
+        self.started_wall.saturating_add(at)
     }
 }
 
@@ -67,5 +67,16 @@ mod tests {
         let mut clock = Clock::new(ClockMode::Real);
         clock.advance(Duration::from_secs(3600));
         assert!(clock.now() >= Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn huge_advances_saturate_instead_of_overflowing() {
+        for mode in [ClockMode::Real, ClockMode::Manual] {
+            let mut clock = Clock::new(mode);
+            clock.advance(Duration::MAX);
+            clock.advance(Duration::from_secs(1));
+            assert_eq!(clock.now(), Duration::MAX);
+            assert_eq!(clock.wall(clock.now()), Duration::MAX);
+        }
     }
 }

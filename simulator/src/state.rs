@@ -309,7 +309,7 @@ impl World {
             .into_iter()
             .zip(0u32..)
             .map(|((state, reason), k)| Planned {
-                at: now + step.saturating_mul(k),
+                at: now.saturating_add(step.saturating_mul(k)),
                 state,
                 reason,
             })
@@ -333,7 +333,7 @@ impl World {
                 reason: None,
             });
             job.planned.push_back(Planned {
-                at: now + step,
+                at: now.saturating_add(step),
                 state: JobState::Completed,
                 reason: Some("User Terminated"),
             });
