@@ -267,6 +267,38 @@ async fn validation_errors() {
 }
 
 #[tokio::test]
+async fn undecodable_ids_and_oversized_bodies() {
+    let sim = start(SimulatorConfig {
+        max_body_bytes: 4096,
+        ..SimulatorConfig::manual(STEP)
+    })
+    .await
+    .expect("starts");
+    let client = Client::new(&sim);
+    let odd = client.get("files/%FF%FE/").await;
+    assert_eq!(odd.status, StatusCode::NOT_FOUND);
+    assert_eq!(odd.json(), json!({"detail": "Not found."}));
+
+    let part = reqwest::multipart::Part::bytes(vec![0u8; 10_000]).file_name("big.bin");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let big = client
+        .send(
+            client
+                .http
+                .post(client.url("files/contents/"))
+                .multipart(form),
+        )
+        .await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(big.json(), json!({"detail": "Request body is too large."}));
+    let big_json = client
+        .post_json("jobs/", &json!({"name": "x".repeat(10_000)}))
+        .await;
+    assert_eq!(big_json.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(client.get("files/").await.json()["count"], 0);
+}
+
+#[tokio::test]
 async fn range_downloads() {
     let sim = manual_sim().await;
     let client = Client::new(&sim);

@@ -2,12 +2,12 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{ApiError, App, Ctx, body_error, json_object, json_response, paginate};
+use super::{ApiError, App, Ctx, PathIds, body_error, json_object, json_response, paginate};
 use crate::state::file_type;
 use crate::validate::Fields;
 
@@ -134,7 +134,7 @@ pub(super) async fn upload(
 pub(super) async fn get(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let file = w.files.get(&id).ok_or_else(ApiError::not_found)?;
@@ -146,7 +146,7 @@ pub(super) async fn get(
 pub(super) async fn patch(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -205,7 +205,7 @@ pub(super) async fn patch(
 /// `DELETE files/{id}/`: 204.
 pub(super) async fn delete(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let mut w = app.world();
     w.files.remove(&id).ok_or_else(ApiError::not_found)?;
@@ -267,7 +267,7 @@ pub(crate) fn range_answer(header: &str, len: u64) -> RangeAnswer {
 /// `GET files/{id}/contents/`: the bytes, honouring a single `Range`.
 pub(super) async fn download(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (name, md5, data) = {
@@ -328,7 +328,7 @@ pub(super) async fn download(
 /// replaced) split into lines.
 pub(super) async fn lines(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let file = w.files.get(&id).ok_or_else(ApiError::not_found)?;

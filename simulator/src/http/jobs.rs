@@ -1,13 +1,13 @@
 //! `jobs/`: create, list, read, change, delete, submit, stop, statuses, runs, files, tail.
 
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{ApiError, App, Ctx, body_error, json_object, json_response, paginate};
+use super::{ApiError, App, Ctx, PathIds, body_error, json_object, json_response, paginate};
 use crate::state::{Job, JobState, World};
 use crate::validate::job_spec;
 
@@ -61,7 +61,7 @@ pub(super) async fn create(
 pub(super) async fn get(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find(&w, &id)?;
@@ -73,7 +73,7 @@ pub(super) async fn get(
 pub(super) async fn patch(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -113,7 +113,7 @@ pub(super) async fn patch(
 /// `DELETE jobs/{id}/`: 204, or 400 while the job's cluster still runs.
 pub(super) async fn delete(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let mut w = app.world();
     if find(&w, &id)?.is_running() {
@@ -130,7 +130,7 @@ pub(super) async fn delete(
 /// already submitted.
 pub(super) async fn submit(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let mut w = app.world();
     match w.submit(&id) {
@@ -147,7 +147,7 @@ pub(super) async fn submit(
 /// the reason `User Terminated`; stopping any other job changes nothing.
 pub(super) async fn stop(
     State(app): State<App>,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let mut w = app.world();
     w.stop(&id).ok_or_else(ApiError::not_found)?;
@@ -158,7 +158,7 @@ pub(super) async fn stop(
 pub(super) async fn statuses(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find(&w, &id)?;
@@ -171,7 +171,7 @@ pub(super) async fn statuses(
 pub(super) async fn cluster_statuses(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find(&w, &id)?;
@@ -198,7 +198,7 @@ fn output_files_page(w: &World, job: &Job, ctx: &Ctx) -> Result<Response, ApiErr
 pub(super) async fn files(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find(&w, &id)?;
@@ -209,7 +209,7 @@ pub(super) async fn files(
 pub(super) async fn runs(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PathIds(id): PathIds<String>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find(&w, &id)?;
@@ -229,7 +229,7 @@ fn find_run<'w>(w: &'w World, id: &str, run_id: &str) -> Result<&'w Job, ApiErro
 /// `GET jobs/{id}/runs/{run_id}/`.
 pub(super) async fn run(
     State(app): State<App>,
-    Path((id, run_id)): Path<(String, String)>,
+    PathIds((id, run_id)): PathIds<(String, String)>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find_run(&w, &id, &run_id)?;
@@ -241,7 +241,7 @@ pub(super) async fn run(
 pub(super) async fn run_files(
     State(app): State<App>,
     ctx: Ctx,
-    Path((id, run_id)): Path<(String, String)>,
+    PathIds((id, run_id)): PathIds<(String, String)>,
 ) -> Result<Response, ApiError> {
     let w = app.world();
     let job = find_run(&w, &id, &run_id)?;
@@ -257,7 +257,7 @@ const DEFAULT_TAIL_LINES: usize = 10;
 pub(super) async fn tail(
     State(app): State<App>,
     ctx: Ctx,
-    Path((id, run_id, path)): Path<(String, String, String)>,
+    PathIds((id, run_id, path)): PathIds<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let count = match ctx.param("lines") {
         None | Some("") => DEFAULT_TAIL_LINES,

@@ -345,6 +345,25 @@ impl FromRequestParts<App> for Ctx {
     }
 }
 
+/// Path parameters; a path that cannot be decoded answers 404 `{"detail": "Not found."}`
+/// (rather than axum's plain-text 400), like any unknown object.
+#[derive(Debug)]
+pub(crate) struct PathIds<T>(pub T);
+
+impl<T> FromRequestParts<App> for PathIds<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, app)
+            .await
+            .map(|axum::extract::Path(v)| PathIds(v))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
 /// One page of `items` as `{"count", "next", "previous", "results"}`, following `page`
 /// and `page_size` of the request. Links keep every other query parameter.
 pub(crate) fn paginate(ctx: &Ctx, items: Vec<Value>) -> Result<Value, ApiError> {
