@@ -50,7 +50,6 @@ use state::World;
 
 /// A running simulator. Dropping it stops the server (in-flight requests finish first);
 /// [`Simulator::shutdown`] does the same and waits for it.
-#[derive(Debug)]
 pub struct Simulator {
     app: App,
     addr: SocketAddr,
@@ -98,6 +97,15 @@ pub async fn start(config: SimulatorConfig) -> Result<Simulator, std::io::Error>
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+impl std::fmt::Debug for Simulator {
+    // Only the address: the world holds every stored file's bytes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Simulator {
