@@ -1,0 +1,54 @@
+//! `coretypes/`, `analyses/` and `users/me/`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::{ApiError, App, Ctx, json_response, paginate};
+use crate::catalog::{ANALYSES, CORE_TYPES};
+
+/// `GET coretypes/`: the catalogue; `isActive=true` leaves out deprecated core types,
+/// `isActive=false` lists only them. Other values are ignored.
+pub(super) async fn core_types(ctx: Ctx) -> Result<Response, ApiError> {
+    let active = match ctx
+        .param("isActive")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        _ => None,
+    };
+    let items: Vec<Value> = CORE_TYPES
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| active.is_none_or(|a| c.is_active() == a))
+        .map(|(i, c)| c.to_json(i + 1))
+        .collect();
+    Ok(json_response(StatusCode::OK, paginate(&ctx, items)?))
+}
+
+/// `GET analyses/`: the software catalogue.
+pub(super) async fn analyses(ctx: Ctx) -> Result<Response, ApiError> {
+    let items: Vec<Value> = ANALYSES.iter().map(|a| a.to_json()).collect();
+    Ok(json_response(StatusCode::OK, paginate(&ctx, items)?))
+}
+
+/// `GET users/me/`: the simulated user.
+pub(super) async fn me(State(app): State<App>) -> Response {
+    let email = app.lock().config.owner.clone();
+    let username = email.split('@').next().unwrap_or("").to_string();
+    json_response(
+        StatusCode::OK,
+        json!({
+            "id": "simusr",
+            "email": email,
+            "username": username,
+            "firstName": "Sim",
+            "lastName": "User",
+            "isActive": true,
+            "company": null,
+        }),
+    )
+}
