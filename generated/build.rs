@@ -1,22 +1,49 @@
 //! Regenerates the client from `spec/rescale.yaml` whenever the spec changes.
-use std::path::PathBuf;
+//!
+//! The generator runs in memory; the output is written to `OUT_DIR` only when its text changed, so
+//! an unchanged spec never touches the file and cargo has nothing to recompile. A broken spec
+//! stops the build with the generator's located diagnostics instead of a panic.
 
-fn main() {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let spec_path = manifest_dir.join("../spec/rescale.yaml");
-    println!("cargo:rerun-if-changed={}", spec_path.display());
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const SPEC: &str = "../spec/rescale.yaml";
+
+fn main() -> ExitCode {
+    println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
-    let spec = std::fs::read_to_string(&spec_path).unwrap_or_default();
-    let config = openapi_gen::Config { file_name: "spec/rescale.yaml".into() };
-    let code = match openapi_gen::generate(&spec, &config) {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("{err}");
-            std::process::exit(1);
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
         }
-    };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("rescale.rs");
-    if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
-        std::fs::write(&out, code).expect("write generated client");
     }
+}
+
+fn run() -> Result<(), String> {
+    let manifest_dir = env_path("CARGO_MANIFEST_DIR")?;
+    let spec_path = manifest_dir.join(SPEC);
+    let spec = std::fs::read_to_string(&spec_path)
+        .map_err(|err| format!("error: cannot read {}: {err}", spec_path.display()))?;
+    let config = openapi_gen::Config::new("spec/rescale.yaml")
+        .env_prefix("RESCALE")
+        .user_agent(concat!("rescale-rust/", env!("CARGO_PKG_VERSION")));
+    let code = openapi_gen::generate(&spec, &config).map_err(|err| err.to_string())?;
+    let out = env_path("OUT_DIR")?.join("rescale.rs");
+    write_if_changed(&out, &code)
+}
+
+fn env_path(name: &str) -> Result<PathBuf, String> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("error: cargo did not set {name}"))
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(path, text)
+        .map_err(|err| format!("error: cannot write {}: {err}", path.display()))
 }

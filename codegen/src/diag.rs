@@ -22,7 +22,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at `pointer`.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { pointer: pointer.into(), message: message.into(), help: None, at_key: false }
+        Diagnostic {
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+            at_key: false,
+        }
     }
 
     /// Adds a hint on how to fix the problem.
@@ -73,19 +78,36 @@ impl Error {
                 Located::at(diagnostic, position, source)
             })
             .collect();
-        Error { file: file.to_owned(), problems }
+        Error {
+            file: file.to_owned(),
+            problems,
+        }
     }
 
     /// An error whose position is already known (a parse error).
-    pub fn at_position(file: &str, source: &str, diagnostic: Diagnostic, position: Option<(usize, usize)>) -> Self {
-        Error { file: file.to_owned(), problems: vec![Located::at(diagnostic, position, source)] }
+    pub fn at_position(
+        file: &str,
+        source: &str,
+        diagnostic: Diagnostic,
+        position: Option<(usize, usize)>,
+    ) -> Self {
+        Error {
+            file: file.to_owned(),
+            problems: vec![Located::at(diagnostic, position, source)],
+        }
     }
 }
 
 impl Located {
     fn at(diagnostic: Diagnostic, position: Option<(usize, usize)>, source: &str) -> Self {
-        let line_text = position.and_then(|(line, _)| source.lines().nth(line.saturating_sub(1))).map(|text| text.trim_end().to_owned());
-        Located { diagnostic, position, line_text }
+        let line_text = position
+            .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
+            .map(|text| text.trim_end().to_owned());
+        Located {
+            diagnostic,
+            position,
+            line_text,
+        }
     }
 }
 
@@ -112,8 +134,11 @@ impl fmt::Display for Error {
                         let pad = " ".repeat(gutter.len());
                         writeln!(f, "{pad} |")?;
                         writeln!(f, "{gutter} | {text}")?;
-                        let caret_pad: String =
-                            text.chars().take(column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                        let caret_pad: String = text
+                            .chars()
+                            .take(column.saturating_sub(1))
+                            .map(|c| if c == '\t' { '\t' } else { ' ' })
+                            .collect();
                         writeln!(f, "{pad} | {caret_pad}^")?;
                     }
                 }
@@ -138,7 +163,11 @@ impl std::error::Error for Error {}
 
 /// Escapes one JSON-pointer segment (RFC 6901).
 pub fn escape_segment(segment: &str) -> String {
-    if segment.contains(['~', '/']) { segment.replace('~', "~0").replace('/', "~1") } else { segment.to_owned() }
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1")
+    } else {
+        segment.to_owned()
+    }
 }
 
 /// `base` plus one segment.

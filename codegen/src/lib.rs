@@ -45,7 +45,12 @@ pub struct Config {
 impl Config {
     /// Settings for the spec named `file_name` (used only in messages).
     pub fn new(file_name: impl Into<String>) -> Self {
-        Config { file_name: file_name.into(), runtime_path: "crate::runtime".into(), env_prefix: None, user_agent: None }
+        Config {
+            file_name: file_name.into(),
+            runtime_path: "crate::runtime".into(),
+            env_prefix: None,
+            user_agent: None,
+        }
     }
 
     /// Sets the path of the runtime module the generated code calls.
@@ -67,7 +72,9 @@ impl Config {
     }
 
     fn runtime_tokens(&self) -> proc_macro2::TokenStream {
-        self.runtime_path.parse().unwrap_or_else(|_| quote::quote!(crate::runtime))
+        self.runtime_path
+            .parse()
+            .unwrap_or_else(|_| quote::quote!(crate::runtime))
     }
 }
 
@@ -86,8 +93,11 @@ pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
         Error::at_position(
             &config.file_name,
             spec,
-            Diagnostic::new("", format!("internal error: generated code does not parse: {err}"))
-                .help("please report this with the spec that caused it"),
+            Diagnostic::new(
+                "",
+                format!("internal error: generated code does not parse: {err}"),
+            )
+            .help("please report this with the spec that caused it"),
             None,
         )
     })
@@ -99,10 +109,14 @@ pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
         Error::at_position(
             &config.file_name,
             spec,
-            Diagnostic::new("", format!("the spec is not valid YAML or JSON: {}", err.message))
-                .help("fix the syntax at the position shown (a YAML linter shows the same position)"),
+            Diagnostic::new(
+                "",
+                format!("the spec is not valid YAML or JSON: {}", err.message),
+            )
+            .help("fix the syntax at the position shown (a YAML linter shows the same position)"),
             err.position,
         )
     })?;
-    resolve::resolve(&root).map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))
+    resolve::resolve(&root)
+        .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))
 }

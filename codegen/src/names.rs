@@ -8,15 +8,18 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Rust keywords, strict and reserved (2024 edition).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Type names that would shadow what generated code uses unqualified.
-const RESERVED_TYPES: &[&str] =
-    &["Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Self", "Default", "Send", "Sync", "Sized"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Self", "Default",
+    "Send", "Sync", "Sized",
+];
 
 /// Keeps letters, digits and underscores; everything else separates words.
 fn words(raw: &str) -> String {
@@ -77,7 +80,9 @@ pub struct Scope {
 impl Scope {
     /// A scope where `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// `name`, or `name` with the smallest suffix that makes it unique; then marks it taken.
@@ -86,7 +91,12 @@ impl Scope {
             return name;
         }
         let base = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase()) { "_" } else { "" };
+        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase())
+        {
+            "_"
+        } else {
+            ""
+        };
         for n in 2.. {
             let candidate = format!("{base}{separator}{n}");
             if self.taken.insert(candidate.clone()) {

@@ -103,7 +103,9 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Array(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
+            Value::Array(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
+            }
             Value::Object(map) => serde_json::Value::Object(
                 map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
             ),
@@ -143,7 +145,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
     }
     fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map_or(Value::Float(v as f64), |u| Value::UInt(u)))
+        Ok(u64::try_from(v).map_or(Value::Float(v as f64), Value::UInt))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -229,7 +231,12 @@ pub enum Syntax {
 impl Syntax {
     /// Guesses the syntax from the first non-blank character.
     pub fn detect(source: &str) -> Syntax {
-        match source.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+        match source
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
             Some(b'{') => Syntax::Json,
             _ => Syntax::Yaml,
         }
@@ -275,7 +282,14 @@ mod tests {
     #[test]
     fn yaml_numeric_keys_become_strings_and_order_is_kept() {
         let value = parse("responses:\n  '404': {}\n  200: {}\n  default: {}\n").unwrap();
-        let keys: Vec<_> = value.get("responses").unwrap().as_object().unwrap().keys().cloned().collect();
+        let keys: Vec<_> = value
+            .get("responses")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(keys, ["404", "200", "default"]);
     }
 

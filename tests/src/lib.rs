@@ -15,11 +15,13 @@ pub fn shared_dir() -> PathBuf {
 /// Reads a file under `shared/`, panicking with the path if it is missing.
 pub fn read_shared(relative: &str) -> String {
     let path = shared_dir().join(relative);
-    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
 
 /// The Rescale spec's text.
 pub fn rescale_spec() -> String {
     let path = repo_root().join("spec/rescale.yaml");
-    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }

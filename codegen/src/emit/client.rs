@@ -3,8 +3,8 @@
 use super::{docs, ident, is_scalar, resolved, type_tokens};
 use crate::Config;
 use crate::ir::{
-    Api, Body, BodyKind, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody, SecurityScheme, StatusMatch,
-    TypeKind, TypeRef,
+    Api, Body, BodyKind, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody,
+    SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -13,8 +13,16 @@ use quote::{format_ident, quote};
 pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
     let rt = config.runtime_tokens();
     let info = api_info(api, config, &rt);
-    let methods: Vec<TokenStream> = api.operations.iter().map(|op| client_method(api, op)).collect();
-    let builders: Vec<TokenStream> = api.operations.iter().map(|op| builder(api, op, &rt)).collect();
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| client_method(api, op, &rt))
+        .collect();
+    let builders: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| builder(api, op, &rt))
+        .collect();
     let pages = page_impls(api, &rt);
     quote! {
         #info
@@ -44,12 +52,24 @@ fn api_info(api: &Api, config: &Config, rt: &TokenStream) -> TokenStream {
     });
     let auth = api.security.iter().map(|scheme| match scheme {
         SecurityScheme::Http { scheme } => quote!(#rt::AuthScheme::Http { scheme: #scheme }),
-        SecurityScheme::ApiKeyHeader { name } => quote!(#rt::AuthScheme::ApiKeyHeader { name: #name }),
-        SecurityScheme::ApiKeyQuery { name } => quote!(#rt::AuthScheme::ApiKeyQuery { name: #name }),
-        SecurityScheme::ApiKeyCookie { name } => quote!(#rt::AuthScheme::ApiKeyCookie { name: #name }),
+        SecurityScheme::ApiKeyHeader { name } => {
+            quote!(#rt::AuthScheme::ApiKeyHeader { name: #name })
+        }
+        SecurityScheme::ApiKeyQuery { name } => {
+            quote!(#rt::AuthScheme::ApiKeyQuery { name: #name })
+        }
+        SecurityScheme::ApiKeyCookie { name } => {
+            quote!(#rt::AuthScheme::ApiKeyCookie { name: #name })
+        }
     });
-    let env_prefix = config.env_prefix.clone().unwrap_or_else(|| default_env_prefix(&api.title));
-    let user_agent = config.user_agent.clone().unwrap_or_else(|| format!("{}-rust-client", env_prefix.to_ascii_lowercase()));
+    let env_prefix = config
+        .env_prefix
+        .clone()
+        .unwrap_or_else(|| default_env_prefix(&api.title));
+    let user_agent = config
+        .user_agent
+        .clone()
+        .unwrap_or_else(|| format!("{}-rust-client", env_prefix.to_ascii_lowercase()));
     let doc = format!(
         "Facts about {title} (version {version}) from its spec: servers, authentication, environment.\n\nStart a client with `Client::builder(&API)`; `from_env()` reads `{env_prefix}_API_KEY`, `{env_prefix}_API_BASE_URL` and `{env_prefix}_REGION`."
     );
@@ -69,9 +89,16 @@ fn api_info(api: &Api, config: &Config, rt: &TokenStream) -> TokenStream {
 
 /// `Rescale API` -> `RESCALE`.
 fn default_env_prefix(title: &str) -> String {
-    let words: Vec<&str> = title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("api")).collect();
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("api"))
+        .collect();
     let prefix = words.join("_").to_ascii_uppercase();
-    if prefix.is_empty() { "API".into() } else { prefix }
+    if prefix.is_empty() {
+        "API".into()
+    } else {
+        prefix
+    }
 }
 
 /// How a parameter or body part is taken by the client method or a setter.
@@ -86,14 +113,28 @@ struct Arg {
 
 fn arg_for(api: &Api, ty: &TypeRef, rt: &TokenStream) -> Arg {
     match ty {
-        TypeRef::String => Arg { param_ty: quote!(impl Into<String>), stored_ty: quote!(String), convert: quote!(value.into()) },
-        TypeRef::Binary => Arg { param_ty: quote!(#rt::UploadSource), stored_ty: quote!(#rt::UploadSource), convert: quote!(value) },
-        TypeRef::Array(item) if **item == TypeRef::Binary => {
-            Arg { param_ty: quote!(Vec<#rt::UploadSource>), stored_ty: quote!(Vec<#rt::UploadSource>), convert: quote!(value) }
-        }
+        TypeRef::String => Arg {
+            param_ty: quote!(impl Into<String>),
+            stored_ty: quote!(String),
+            convert: quote!(value.into()),
+        },
+        TypeRef::Binary => Arg {
+            param_ty: quote!(#rt::UploadSource),
+            stored_ty: quote!(#rt::UploadSource),
+            convert: quote!(value),
+        },
+        TypeRef::Array(item) if **item == TypeRef::Binary => Arg {
+            param_ty: quote!(Vec<#rt::UploadSource>),
+            stored_ty: quote!(Vec<#rt::UploadSource>),
+            convert: quote!(value),
+        },
         other => {
             let t = type_tokens(api, other, false);
-            Arg { param_ty: t.clone(), stored_ty: t, convert: quote!(value) }
+            Arg {
+                param_ty: t.clone(),
+                stored_ty: t,
+                convert: quote!(value),
+            }
         }
     }
 }
@@ -111,7 +152,13 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
     let mut out: Vec<Input<'a>> = op
         .params
         .iter()
-        .map(|p| Input { rust_name: &p.rust_name, ty: p.ty.clone(), required: p.required, docs: &p.docs, wire_name: &p.name })
+        .map(|p| Input {
+            rust_name: &p.rust_name,
+            ty: p.ty.clone(),
+            required: p.required,
+            docs: &p.docs,
+            wire_name: &p.name,
+        })
         .collect();
     if let Some(body) = &op.body {
         match &body.kind {
@@ -122,22 +169,33 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
                 docs: &f.docs,
                 wire_name: &f.name,
             })),
-            BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                out.push(Input { rust_name: "body", ty: ty.clone(), required: body.required, docs: body_docs, wire_name: "body" })
-            }
-            BodyKind::Binary => {
-                out.push(Input { rust_name: "body", ty: TypeRef::Binary, required: body.required, docs: body_docs, wire_name: "body" })
-            }
-            BodyKind::Text => {
-                out.push(Input { rust_name: "body", ty: TypeRef::String, required: body.required, docs: body_docs, wire_name: "body" })
-            }
+            BodyKind::Json(ty) | BodyKind::Form(ty) => out.push(Input {
+                rust_name: "body",
+                ty: ty.clone(),
+                required: body.required,
+                docs: body_docs,
+                wire_name: "body",
+            }),
+            BodyKind::Binary => out.push(Input {
+                rust_name: "body",
+                ty: TypeRef::Binary,
+                required: body.required,
+                docs: body_docs,
+                wire_name: "body",
+            }),
+            BodyKind::Text => out.push(Input {
+                rust_name: "body",
+                ty: TypeRef::String,
+                required: body.required,
+                docs: body_docs,
+                wire_name: "body",
+            }),
         }
     }
     out
 }
 
-fn client_method(api: &Api, op: &Operation) -> TokenStream {
-    let rt = quote!(builders::runtime);
+fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
     let name = ident(&op.rust_name);
     let builder = ident(&op.builder_name);
     let body_docs = op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default();
@@ -145,7 +203,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
     let args = required.iter().map(|input| {
         let arg_name = ident(input.rust_name);
-        let arg = arg_for(api, &input.ty, &rt);
+        let arg = arg_for(api, &input.ty, rt);
         let ty = arg.param_ty;
         quote!(#arg_name: #ty)
     });
@@ -156,15 +214,30 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     if !required.is_empty() {
         extra.push_str("\n\n# Arguments\n");
         for input in &required {
-            let text = input.docs.description.as_deref().or(input.docs.summary.as_deref()).unwrap_or("");
+            let text = input
+                .docs
+                .description
+                .as_deref()
+                .or(input.docs.summary.as_deref())
+                .unwrap_or("");
             let first_line = text.lines().next().unwrap_or("");
-            extra.push_str(&format!("\n- `{}`: {}", input.rust_name.trim_start_matches("r#"), first_line));
+            extra.push_str(&format!(
+                "\n- `{}`: {}",
+                input.rust_name.trim_start_matches("r#"),
+                first_line
+            ));
         }
     }
     let optional: Vec<&Input> = inputs.iter().filter(|i| !i.required).collect();
     if !optional.is_empty() {
-        let setters: Vec<String> = optional.iter().map(|i| format!("`{}`", i.rust_name.trim_start_matches("r#"))).collect();
-        extra.push_str(&format!("\n\nOptional, on the returned builder: {}.", setters.join(", ")));
+        let setters: Vec<String> = optional
+            .iter()
+            .map(|i| format!("`{}`", i.rust_name.trim_start_matches("r#")))
+            .collect();
+        extra.push_str(&format!(
+            "\n\nOptional, on the returned builder: {}.",
+            setters.join(", ")
+        ));
     }
     if op.pagination.is_some() {
         extra.push_str("\n\nThe answer is one page; `into_stream()` on the builder yields every item of every page.");
@@ -194,7 +267,11 @@ fn builder(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
         if input.required {
             fields.push(quote!(#field: #stored_ty,));
             new_args.push(quote!(#field: #param_ty));
-            new_inits.push(quote!(#field: { let value = #field; #convert }));
+            new_inits.push(if convert.to_string() == "value" {
+                quote!(#field)
+            } else {
+                quote!(#field: #field.into())
+            });
         } else {
             fields.push(quote!(#field: Option<#stored_ty>,));
             new_inits.push(quote!(#field: None));
@@ -222,11 +299,15 @@ fn builder(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
             /// Every item of every page, fetched lazily page by page as the stream is read.
             /// Filters and page size set on this builder are kept for every page.
             pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send + 'static {
-                runtime::paginate::<types::#page>(self.into_request(), #token)
+                runtime::paginate_prepared::<types::#page>(self.into_request(), #token)
             }
         }
     });
-    let builder_doc = format!(" Request builder for [`Client::{}`](runtime::Client::{}).", op.rust_name.trim_start_matches("r#"), op.rust_name.trim_start_matches("r#"));
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`](runtime::Client::{}).",
+        op.rust_name.trim_start_matches("r#"),
+        op.rust_name.trim_start_matches("r#")
+    );
     quote! {
         #response_enum
 
@@ -296,7 +377,12 @@ fn build_request(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
             }
         })
         .collect();
-    let params: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| param_statement(api, p)).collect();
+    let params: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| param_statement(api, p))
+        .collect();
     let body = op.body.as_ref().map(|b| body_statement(api, b));
     let no_auth = (!op.authenticated).then(|| quote!(request.no_auth();));
     quote! {
@@ -329,7 +415,9 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 let one = add(quote!(item.to_string()));
                 quote!(for item in &#value { #one })
             } else {
-                add(quote!(#value.iter().map(|item| item.to_string()).collect::<Vec<_>>().join(",")))
+                add(
+                    quote!(#value.iter().map(|item| item.to_string()).collect::<Vec<_>>().join(",")),
+                )
             }
         }
         _ if is_scalar(api, ty) => add(quote!(#value.to_string())),
@@ -344,7 +432,9 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 quote!(runtime::ObjectStyle::Json)
             };
             match param.location {
-                ParamLocation::Query => quote!(runtime::query_structured(&mut request, #name, &#value, #style)?;),
+                ParamLocation::Query => {
+                    quote!(runtime::query_structured(&mut request, #name, &#value, #style)?;)
+                }
                 _ => add(quote!(runtime::json_text(&#value)?)),
             }
         }
@@ -362,7 +452,10 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
         BodyKind::Json(_) => (quote!(request.json(&value)?;), Some(quote!(body))),
         BodyKind::Form(_) => (quote!(request.form(&value)?;), Some(quote!(body))),
         BodyKind::Binary => (quote!(request.upload(#media, value);), Some(quote!(body))),
-        BodyKind::Text => (quote!(request.bytes(#media, value.into_bytes());), Some(quote!(body))),
+        BodyKind::Text => (
+            quote!(request.bytes(#media, value.into_bytes());),
+            Some(quote!(body)),
+        ),
         BodyKind::Multipart(parts) => {
             let statements = parts.iter().map(|part| {
                 let field = ident(&part.rust_name);
@@ -370,7 +463,9 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
                 let ty = resolved(api, &part.ty);
                 let add = match ty {
                     TypeRef::Binary => quote!(form = form.file(#name, value);),
-                    TypeRef::Array(item) if **item == TypeRef::Binary => quote!(for file in value { form = form.file(#name, file); }),
+                    TypeRef::Array(item) if **item == TypeRef::Binary => {
+                        quote!(for file in value { form = form.file(#name, file); })
+                    }
                     TypeRef::String => quote!(form = form.text(#name, value);),
                     _ if is_scalar(api, ty) => quote!(form = form.text(#name, value.to_string());),
                     _ => quote!(form = form.text(#name, runtime::json_text(&value)?);),
@@ -397,7 +492,11 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
 }
 
 /// The success type, the decoding code, and (for several success shapes) the enum that holds them.
-fn response(api: &Api, op: &Operation, rt: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+fn response(
+    api: &Api,
+    op: &Operation,
+    rt: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
     let _ = rt;
     let success: Vec<_> = op
         .responses
@@ -405,7 +504,12 @@ fn response(api: &Api, op: &Operation, rt: &TokenStream) -> (TokenStream, TokenS
         .filter(|r| match r.status {
             StatusMatch::Code(code) => (200..300).contains(&code),
             StatusMatch::Range(range) => range == 2,
-            StatusMatch::Default => !op.responses.iter().any(|o| matches!(o.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2))),
+            StatusMatch::Default => !op.responses.iter().any(|o| {
+                matches!(
+                    o.status,
+                    StatusMatch::Code(200..=299) | StatusMatch::Range(2)
+                )
+            }),
         })
         .collect();
     let fallback = quote!(_ => Err(response.into_error().await),);
@@ -459,7 +563,14 @@ fn response(api: &Api, op: &Operation, rt: &TokenStream) -> (TokenStream, TokenS
             for r in &success {
                 let (ty, decode) = decode_body(api, &r.body);
                 let variant = format_ident!("{}", used.claim(status_variant(&r.status)));
-                let doc = format!(" `{}`{}", status_text(&r.status), r.description.as_deref().map(|d| format!(": {}", d.lines().next().unwrap_or(""))).unwrap_or_default());
+                let doc = format!(
+                    " `{}`{}",
+                    status_text(&r.status),
+                    r.description
+                        .as_deref()
+                        .map(|d| format!(": {}", d.lines().next().unwrap_or("")))
+                        .unwrap_or_default()
+                );
                 let pattern = pattern(&r.status);
                 if r.body == ResponseBody::Empty {
                     variants.push(quote!(#[doc = #doc] #variant,));
@@ -469,7 +580,10 @@ fn response(api: &Api, op: &Operation, rt: &TokenStream) -> (TokenStream, TokenS
                     arms.push(quote!(#pattern => Ok((#decode)?.map(#enum_name::#variant)),));
                 }
             }
-            let doc = format!(" The answers of [`Client::{0}`](runtime::Client::{0}), by status.", op.rust_name.trim_start_matches("r#"));
+            let doc = format!(
+                " The answers of [`Client::{0}`](runtime::Client::{0}), by status.",
+                op.rust_name.trim_start_matches("r#")
+            );
             (
                 quote!(#enum_name),
                 quote! {
@@ -536,7 +650,9 @@ fn page_impls(api: &Api, rt: &TokenStream) -> TokenStream {
         if !seen.insert(p.page_type) {
             continue;
         }
-        let TypeKind::Struct(_) = &api.types[p.page_type].kind else { continue };
+        let TypeKind::Struct(_) = &api.types[p.page_type].kind else {
+            continue;
+        };
         let page = ident(&api.types[p.page_type].name);
         let item = type_tokens(api, &p.item, false);
         let items = ident(&p.items_field);

@@ -25,7 +25,13 @@ pub(crate) fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
         lines.push("```".to_owned());
     }
     let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
-    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = lines.iter().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! {
         #(#[doc = #lines])*
         #deprecated
@@ -34,7 +40,13 @@ pub(crate) fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
 
 /// Plain `#[doc]` attributes for generated text.
 pub(crate) fn plain(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote!(#(#[doc = #lines])*)
 }
 
@@ -49,13 +61,21 @@ fn push_text(lines: &mut Vec<String>, text: &str) {
                 lines.push("```".to_owned());
             } else {
                 let language = info.trim();
-                let safe = if language.is_empty() || language.starts_with("rust") { "text" } else { language };
+                let safe = if language.is_empty() || language.starts_with("rust") {
+                    "text"
+                } else {
+                    language
+                };
                 lines.push(format!("```{safe}"));
             }
             in_fence = !in_fence;
             continue;
         }
-        lines.push(if in_fence { line.trim_end().to_owned() } else { trimmed.trim_end().to_owned() });
+        lines.push(if in_fence {
+            line.trim_end().to_owned()
+        } else {
+            trimmed.trim_end().to_owned()
+        });
     }
     if in_fence {
         lines.push("```".to_owned());

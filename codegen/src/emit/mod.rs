@@ -52,7 +52,11 @@ pub(crate) fn type_tokens(api: &Api, ty: &TypeRef, in_types: bool) -> TokenStrea
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Named(index) => {
             let name = ident(&api.types[*index].name);
-            if in_types { quote!(#name) } else { quote!(types::#name) }
+            if in_types {
+                quote!(#name)
+            } else {
+                quote!(types::#name)
+            }
         }
         TypeRef::Array(item) => {
             let item = type_tokens(api, item, in_types);
@@ -102,7 +106,11 @@ pub(crate) fn resolved<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
 /// Whether values of `ty` can be written with `Display` (`to_string`) in a URL or header.
 pub(crate) fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
     match resolved(api, ty) {
-        TypeRef::String | TypeRef::Integer(_) | TypeRef::Float | TypeRef::Double | TypeRef::Boolean => true,
+        TypeRef::String
+        | TypeRef::Integer(_)
+        | TypeRef::Float
+        | TypeRef::Double
+        | TypeRef::Boolean => true,
         TypeRef::Named(index) => matches!(api.types[*index].kind, TypeKind::Enum(_)),
         _ => false,
     }
@@ -124,7 +132,10 @@ fn space_items(code: &str) -> String {
             let indent = line.len() - trimmed.len();
             let next_trimmed = next.trim_start();
             let next_indent = next.len() - next_trimmed.len();
-            if next_indent == indent && !next_trimmed.is_empty() && !next_trimmed.starts_with(['}', ')', ']']) {
+            if next_indent == indent
+                && !next_trimmed.is_empty()
+                && !next_trimmed.starts_with(['}', ')', ']'])
+            {
                 out.push('\n');
             }
         }

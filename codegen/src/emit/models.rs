@@ -8,7 +8,11 @@ use quote::{format_ident, quote};
 /// The `types` module.
 pub(crate) fn emit(api: &Api) -> TokenStream {
     let mut uses_deserialize_some = false;
-    let items: Vec<TokenStream> = api.types.iter().map(|def| type_def(api, def, &mut uses_deserialize_some)).collect();
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|def| type_def(api, def, &mut uses_deserialize_some))
+        .collect();
     let helper = uses_deserialize_some.then(|| {
         quote! {
             /// Reads a present value (even `null`) as `Some`, so an explicit `null` survives a round trip.
@@ -50,7 +54,12 @@ fn type_def(api: &Api, def: &TypeDef, uses_helper: &mut bool) -> TokenStream {
 }
 
 fn schema_name(def: &TypeDef) -> String {
-    def.pointer.rsplit('/').next().unwrap_or(&def.name).replace("~1", "/").replace("~0", "~")
+    def.pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or(&def.name)
+        .replace("~1", "/")
+        .replace("~0", "~")
 }
 
 /// How a field is declared: the Rust type and serde attributes.
@@ -80,14 +89,32 @@ fn field_shape(api: &Api, field: &Field, uses_helper: &mut bool) -> FieldShape {
         // Optional and nullable: absent is `None`, `null` is `Some(None)` (or `Some(Value::Null)`).
         (false, true) => {
             *uses_helper = true;
-            attrs.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "deserialize_some"));
-            if any { (quote!(Option<#base>), true) } else { (quote!(Option<Option<#base>>), true) }
+            attrs.push(quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "deserialize_some"
+            ));
+            if any {
+                (quote!(Option<#base>), true)
+            } else {
+                (quote!(Option<Option<#base>>), true)
+            }
         }
     };
-    FieldShape { ty, attrs, optional }
+    FieldShape {
+        ty,
+        attrs,
+        optional,
+    }
 }
 
-fn structure(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct, uses_helper: &mut bool) -> TokenStream {
+fn structure(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    uses_helper: &mut bool,
+) -> TokenStream {
     let mut fields = Vec::new();
     let mut all_optional = true;
     let mut required_args = Vec::new();
@@ -146,7 +173,8 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, s: &Struct,
     } else {
         format!(" A `{name}` from its required properties; the others start unset.")
     };
-    let many_arguments = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many_arguments =
+        (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let constructor = quote! {
         impl #name {
             #[doc = #constructor_doc]
@@ -234,7 +262,11 @@ fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenSt
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<Literal> = e.variants.iter().map(|v| Literal::i64_unsuffixed(v.value.parse().unwrap_or_default())).collect();
+            let values: Vec<Literal> = e
+                .variants
+                .iter()
+                .map(|v| Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
+                .collect();
             quote! {
                 #doc
                 ///
@@ -292,7 +324,14 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             if v.boxed { quote!(Box<#ty>) } else { ty }
         })
         .collect();
-    let other = format_ident!("{}", if u.variants.iter().any(|v| v.rust_name == "Other") { "Unrecognized" } else { "Other" });
+    let other = format_ident!(
+        "{}",
+        if u.variants.iter().any(|v| v.rust_name == "Other") {
+            "Unrecognized"
+        } else {
+            "Other"
+        }
+    );
     match &u.discriminator {
         None => quote! {
             #doc

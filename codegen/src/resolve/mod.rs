@@ -18,7 +18,11 @@ pub const MAX_DEPTH: usize = 64;
 pub fn resolve(root: &Value) -> Result<Api, Vec<Diagnostic>> {
     let mut resolver = Resolver::new(root);
     let api = resolver.api();
-    if resolver.diagnostics.is_empty() { Ok(api) } else { Err(resolver.diagnostics) }
+    if resolver.diagnostics.is_empty() {
+        Ok(api)
+    } else {
+        Err(resolver.diagnostics)
+    }
 }
 
 /// State of one resolution.
@@ -54,8 +58,14 @@ impl<'a> Resolver<'a> {
     fn api(&mut self) -> Api {
         let Some(root) = self.root.as_object() else {
             self.error(
-                Diagnostic::new("", format!("a spec must be a mapping at the top level, found {}", self.root.kind()))
-                    .help("start the file with `openapi: 3.0.3`, `info:` and `paths:`"),
+                Diagnostic::new(
+                    "",
+                    format!(
+                        "a spec must be a mapping at the top level, found {}",
+                        self.root.kind()
+                    ),
+                )
+                .help("start the file with `openapi: 3.0.3`, `info:` and `paths:`"),
             );
             return Api::default();
         };
@@ -63,9 +73,19 @@ impl<'a> Resolver<'a> {
             return Api::default();
         }
         let info = root.get("info");
-        let title = info.and_then(|i| i.get("title")).and_then(Value::as_str).unwrap_or("API").to_owned();
-        let version = info.and_then(|i| i.get("version")).map(scalar_text).unwrap_or_default();
-        let description = info.and_then(|i| i.get("description")).and_then(Value::as_str).map(str::to_owned);
+        let title = info
+            .and_then(|i| i.get("title"))
+            .and_then(Value::as_str)
+            .unwrap_or("API")
+            .to_owned();
+        let version = info
+            .and_then(|i| i.get("version"))
+            .map(scalar_text)
+            .unwrap_or_default();
+        let description = info
+            .and_then(|i| i.get("description"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let servers = self.servers(root.get("servers"));
         let security = self.security(root);
         self.register_components();
@@ -73,11 +93,22 @@ impl<'a> Resolver<'a> {
         let operations = self.operations();
         for pointer in schema::mark_boxes(&mut self.types) {
             self.error(
-                Diagnostic::new(pointer, "these schemas are only references to each other in a cycle")
-                    .help("give one of them a type or properties so the cycle holds data"),
+                Diagnostic::new(
+                    pointer,
+                    "these schemas are only references to each other in a cycle",
+                )
+                .help("give one of them a type or properties so the cycle holds data"),
             );
         }
-        Api { title, version, description, servers, security, types: std::mem::take(&mut self.types), operations }
+        Api {
+            title,
+            version,
+            description,
+            servers,
+            security,
+            types: std::mem::take(&mut self.types),
+            operations,
+        }
     }
 
     fn check_version(&mut self, root: &'a Object) -> bool {
@@ -89,7 +120,11 @@ impl<'a> Resolver<'a> {
             return false;
         }
         match root.get("openapi") {
-            Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => true,
+            Some(Value::String(v))
+                if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" =>
+            {
+                true
+            }
             Some(other) => {
                 self.error(
                     Diagnostic::new("/openapi", format!("unsupported OpenAPI version `{}`", scalar_text(other)))
@@ -108,9 +143,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn servers(&mut self, servers: Option<&Value>) -> Vec<Server> {
-        let Some(servers) = servers else { return Vec::new() };
+        let Some(servers) = servers else {
+            return Vec::new();
+        };
         let Some(list) = servers.as_array() else {
-            self.error(Diagnostic::new("/servers", "`servers` must be a list").help("write `servers:` as a list of `- url: ...` entries"));
+            self.error(
+                Diagnostic::new("/servers", "`servers` must be a list")
+                    .help("write `servers:` as a list of `- url: ...` entries"),
+            );
             return Vec::new();
         };
         let mut scope = Scope::default();
@@ -118,7 +158,10 @@ impl<'a> Resolver<'a> {
         for (index, server) in list.iter().enumerate() {
             let pointer = format!("/servers/{index}");
             let Some(raw_url) = server.get("url").and_then(Value::as_str) else {
-                self.error(Diagnostic::new(pointer, "a server needs a `url` string").help("add `url: https://...`"));
+                self.error(
+                    Diagnostic::new(pointer, "a server needs a `url` string")
+                        .help("add `url: https://...`"),
+                );
                 continue;
             };
             let mut url = raw_url.to_owned();
@@ -128,22 +171,39 @@ impl<'a> Resolver<'a> {
                     url = url.replace(&format!("{{{name}}}"), &default);
                 }
             }
-            let description = server.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let description = server
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let raw_name = server
                 .get("x-name")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .or_else(|| (!description.is_empty()).then(|| description.clone()))
                 .unwrap_or_else(|| host_of(&url));
-            let name = scope.claim(names::field_name(&raw_name).trim_start_matches("r#").replace('_', "-"));
-            out.push(Server { name, url, description });
+            let name = scope.claim(
+                names::field_name(&raw_name)
+                    .trim_start_matches("r#")
+                    .replace('_', "-"),
+            );
+            out.push(Server {
+                name,
+                url,
+                description,
+            });
         }
         out
     }
 
     fn security(&mut self, root: &'a Object) -> Vec<SecurityScheme> {
-        let schemes = root.get("components").and_then(|c| c.get("securitySchemes")).and_then(Value::as_object);
-        let Some(schemes) = schemes else { return Vec::new() };
+        let schemes = root
+            .get("components")
+            .and_then(|c| c.get("securitySchemes"))
+            .and_then(Value::as_object);
+        let Some(schemes) = schemes else {
+            return Vec::new();
+        };
         // The global requirement decides which schemes apply; without one, every declared scheme may.
         let wanted: Vec<String> = match root.get("security").and_then(Value::as_array) {
             Some(requirements) => requirements
@@ -163,7 +223,10 @@ impl<'a> Resolver<'a> {
                 );
                 continue;
             };
-            let scheme = self.deref_object(&pointer, scheme).map(|(_, v)| v).unwrap_or(scheme);
+            let scheme = self
+                .deref_object(&pointer, scheme)
+                .map(|(_, v)| v)
+                .unwrap_or(scheme);
             if let Some(lowered) = self.security_scheme(&pointer, scheme)
                 && !out.contains(&lowered)
             {
@@ -174,10 +237,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn security_scheme(&mut self, pointer: &str, scheme: &Value) -> Option<SecurityScheme> {
-        let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = scheme
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         match kind {
             "http" => {
-                let raw = scheme.get("scheme").and_then(Value::as_str).unwrap_or("bearer");
+                let raw = scheme
+                    .get("scheme")
+                    .and_then(Value::as_str)
+                    .unwrap_or("bearer");
                 let mut word = raw.to_ascii_lowercase();
                 if let Some(first) = word.get_mut(0..1) {
                     first.make_ascii_uppercase();
@@ -185,28 +254,40 @@ impl<'a> Resolver<'a> {
                 Some(SecurityScheme::Http { scheme: word })
             }
             "apiKey" => {
-                let name = scheme.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = scheme
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 match scheme.get("in").and_then(Value::as_str) {
                     Some("header") => Some(SecurityScheme::ApiKeyHeader { name }),
                     Some("query") => Some(SecurityScheme::ApiKeyQuery { name }),
                     Some("cookie") => Some(SecurityScheme::ApiKeyCookie { name }),
                     _ => {
                         self.error(
-                            Diagnostic::new(join(pointer, "in"), "an apiKey scheme needs `in: header`, `in: query` or `in: cookie`")
-                                .help("say where the key is sent"),
+                            Diagnostic::new(
+                                join(pointer, "in"),
+                                "an apiKey scheme needs `in: header`, `in: query` or `in: cookie`",
+                            )
+                            .help("say where the key is sent"),
                         );
                         None
                     }
                 }
             }
             // Tokens obtained through OAuth or OpenID Connect are sent as bearer tokens.
-            "oauth2" | "openIdConnect" => Some(SecurityScheme::Http { scheme: "Bearer".into() }),
+            "oauth2" | "openIdConnect" => Some(SecurityScheme::Http {
+                scheme: "Bearer".into(),
+            }),
             // Mutual TLS is configured on the HTTP client, not per request.
             "mutualTLS" => None,
             other => {
                 self.error(
-                    Diagnostic::new(join(pointer, "type"), format!("unknown security scheme type `{other}`"))
-                        .help("use one of `http`, `apiKey`, `oauth2`, `openIdConnect`, `mutualTLS`"),
+                    Diagnostic::new(
+                        join(pointer, "type"),
+                        format!("unknown security scheme type `{other}`"),
+                    )
+                    .help("use one of `http`, `apiKey`, `oauth2`, `openIdConnect`, `mutualTLS`"),
                 );
                 None
             }
@@ -216,9 +297,14 @@ impl<'a> Resolver<'a> {
     /// Claims names for every component schema before any is lowered, so `$ref`s (also recursive
     /// ones) resolve to the same type however they are reached.
     fn register_components(&mut self) {
-        let Some(schemas) = self.root.get("components").and_then(|c| c.get("schemas")) else { return };
+        let Some(schemas) = self.root.get("components").and_then(|c| c.get("schemas")) else {
+            return;
+        };
         let Some(schemas) = schemas.as_object() else {
-            self.error(Diagnostic::new("/components/schemas", "`components.schemas` must be a mapping of names to schemas"));
+            self.error(Diagnostic::new(
+                "/components/schemas",
+                "`components.schemas` must be a mapping of names to schemas",
+            ));
             return;
         };
         for (name, schema) in schemas {
@@ -228,7 +314,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn lower_components(&mut self) {
-        let Some(schemas) = self.root.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object) else {
+        let Some(schemas) = self
+            .root
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(Value::as_object)
+        else {
             return;
         };
         for (name, schema) in schemas {
@@ -240,10 +331,20 @@ impl<'a> Resolver<'a> {
     }
 
     /// Adds a placeholder named type for the schema at `pointer`.
-    pub(crate) fn new_type(&mut self, pointer: String, wanted_name: String, schema: &Value) -> usize {
+    pub(crate) fn new_type(
+        &mut self,
+        pointer: String,
+        wanted_name: String,
+        schema: &Value,
+    ) -> usize {
         let name = self.type_names.claim(wanted_name);
         let index = self.types.len();
-        self.types.push(TypeDef { name, pointer: pointer.clone(), docs: docs_of(schema), kind: crate::ir::TypeKind::Alias(TypeRef::Any) });
+        self.types.push(TypeDef {
+            name,
+            pointer: pointer.clone(),
+            docs: docs_of(schema),
+            kind: crate::ir::TypeKind::Alias(TypeRef::Any),
+        });
         self.nullable_types.push(false);
         self.named.insert(pointer, index);
         index
@@ -251,27 +352,43 @@ impl<'a> Resolver<'a> {
 
     /// Follows `$ref`s from `value` (at `pointer`) to the node they name. Reports dangling,
     /// external and circular references.
-    pub(crate) fn deref_object(&mut self, pointer: &str, value: &'a Value) -> Option<(String, &'a Value)> {
+    pub(crate) fn deref_object(
+        &mut self,
+        pointer: &str,
+        value: &'a Value,
+    ) -> Option<(String, &'a Value)> {
         let mut current = (pointer.to_owned(), value);
         for _ in 0..32 {
-            let Some(reference) = current.1.get("$ref") else { return Some(current) };
+            let Some(reference) = current.1.get("$ref") else {
+                return Some(current);
+            };
             let ref_pointer = join(&current.0, "$ref");
             let Some(reference) = reference.as_str() else {
-                self.error(Diagnostic::new(ref_pointer, "`$ref` must be a string").help("write `$ref: '#/components/schemas/Name'`"));
+                self.error(
+                    Diagnostic::new(ref_pointer, "`$ref` must be a string")
+                        .help("write `$ref: '#/components/schemas/Name'`"),
+                );
                 return None;
             };
             let target = self.lookup_ref(&ref_pointer, reference)?;
             current = target;
         }
         self.error(
-            Diagnostic::new(join(pointer, "$ref"), "`$ref` chain is circular or longer than 32 steps")
-                .help("point the reference at a schema, not at another reference to itself"),
+            Diagnostic::new(
+                join(pointer, "$ref"),
+                "`$ref` chain is circular or longer than 32 steps",
+            )
+            .help("point the reference at a schema, not at another reference to itself"),
         );
         None
     }
 
     /// Resolves one `$ref` string to its pointer and node.
-    pub(crate) fn lookup_ref(&mut self, ref_pointer: &str, reference: &str) -> Option<(String, &'a Value)> {
+    pub(crate) fn lookup_ref(
+        &mut self,
+        ref_pointer: &str,
+        reference: &str,
+    ) -> Option<(String, &'a Value)> {
         let Some(fragment) = reference.strip_prefix('#') else {
             self.error(
                 Diagnostic::new(ref_pointer, format!("external reference `{reference}` is not supported"))
@@ -283,11 +400,15 @@ impl<'a> Resolver<'a> {
         match pointer_get(self.root, &target_pointer) {
             Some(target) => Some((target_pointer, target)),
             None => {
-                let mut diagnostic = Diagnostic::new(ref_pointer, format!("`$ref` target `{reference}` does not exist"));
+                let mut diagnostic = Diagnostic::new(
+                    ref_pointer,
+                    format!("`$ref` target `{reference}` does not exist"),
+                );
                 if let Some(suggestion) = self.suggest_ref(&target_pointer) {
                     diagnostic = diagnostic.help(format!("did you mean `#{suggestion}`?"));
                 } else {
-                    diagnostic = diagnostic.help("check the spelling, or add the missing definition");
+                    diagnostic =
+                        diagnostic.help("check the spelling, or add the missing definition");
                 }
                 self.error(diagnostic);
                 None
@@ -302,7 +423,12 @@ impl<'a> Resolver<'a> {
         let last = unescape(last);
         siblings
             .keys()
-            .map(|key| (edit_distance(&last.to_lowercase(), &key.to_lowercase()), key))
+            .map(|key| {
+                (
+                    edit_distance(&last.to_lowercase(), &key.to_lowercase()),
+                    key,
+                )
+            })
             .filter(|(distance, key)| *distance <= 2.max(key.len() / 3))
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, key)| join(parent, key))
@@ -311,16 +437,31 @@ impl<'a> Resolver<'a> {
 
 /// Documentation of a schema-like node.
 pub(crate) fn docs_of(value: &Value) -> Docs {
-    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let example = value
         .get("example")
-        .or_else(|| value.get("examples").and_then(Value::as_array).and_then(|list| list.first()))
+        .or_else(|| {
+            value
+                .get("examples")
+                .and_then(Value::as_array)
+                .and_then(|list| list.first())
+        })
         .map(|example| serde_json::to_string_pretty(&example.to_json()).unwrap_or_default());
     Docs {
         summary: text("title").or_else(|| text("summary")),
         description: text("description"),
         example,
-        deprecated: value.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        deprecated: value
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     }
 }
 
@@ -360,7 +501,11 @@ pub(crate) fn pointer_get<'v>(root: &'v Value, pointer: &str) -> Option<&'v Valu
 }
 
 fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
 }
 
 fn percent_decode(text: &str) -> String {
@@ -390,7 +535,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
         }
         previous = current;
     }

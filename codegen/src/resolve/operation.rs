@@ -3,34 +3,71 @@
 use super::{Resolver, docs_of};
 use crate::diag::{Diagnostic, join};
 use crate::ir::{
-    Body, BodyKind, MultipartField, Operation, PageStyle, Pagination, Param, ParamLocation, PathPart, Response,
-    ResponseBody, StatusMatch, TypeKind, TypeRef,
+    Body, BodyKind, MultipartField, Operation, PageStyle, Pagination, Param, ParamLocation,
+    PathPart, Response, ResponseBody, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{self, Scope};
 use crate::value::{Object, Value};
 use std::collections::HashMap;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Names the generated `Client` already has (from the runtime) that operations must not take.
-const CLIENT_METHODS: &[&str] = &["execute", "base_url", "builder", "clone", "fmt", "new", "from_env", "with_key"];
+const CLIENT_METHODS: &[&str] = &[
+    "execute", "base_url", "builder", "clone", "fmt", "new", "from_env", "with_key",
+];
 
 /// Names every request builder already uses for its own methods and fields.
-const BUILDER_METHODS: &[&str] = &["send", "into_stream", "timeout", "retry_policy", "options", "client", "body", "new", "clone", "fmt"];
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "into_stream",
+    "timeout",
+    "retry_policy",
+    "options",
+    "client",
+    "body",
+    "new",
+    "clone",
+    "fmt",
+];
 
 /// Headers the OpenAPI specification says to ignore as parameters: the client sets them itself.
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
 /// Names of page fields that carry the next page's token, and of the query parameters it goes back in.
-const TOKEN_FIELDS: &[&str] = &["next_page", "next_page_token", "nextPageToken", "next_cursor", "nextCursor", "next_token", "nextToken"];
-const TOKEN_PARAMS: &[&str] = &["page_token", "pageToken", "cursor", "next_page_token", "nextPageToken", "page_cursor", "next_token", "token"];
+const TOKEN_FIELDS: &[&str] = &[
+    "next_page",
+    "next_page_token",
+    "nextPageToken",
+    "next_cursor",
+    "nextCursor",
+    "next_token",
+    "nextToken",
+];
+const TOKEN_PARAMS: &[&str] = &[
+    "page_token",
+    "pageToken",
+    "cursor",
+    "next_page_token",
+    "nextPageToken",
+    "page_cursor",
+    "next_token",
+    "token",
+];
 const ITEM_FIELDS: &[&str] = &["results", "items", "data", "entries", "values", "records"];
 
 impl<'a> Resolver<'a> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
-        let Some(paths) = self.root.get("paths") else { return Vec::new() };
+        let Some(paths) = self.root.get("paths") else {
+            return Vec::new();
+        };
         let Some(paths) = paths.as_object() else {
-            self.error(Diagnostic::new("/paths", "`paths` must be a mapping of path templates to path items"));
+            self.error(Diagnostic::new(
+                "/paths",
+                "`paths` must be a mapping of path templates to path items",
+            ));
             return Vec::new();
         };
         let mut method_names = Scope::with_reserved(CLIENT_METHODS);
@@ -47,9 +84,14 @@ impl<'a> Resolver<'a> {
                 );
                 continue;
             }
-            let Some((item_pointer, item)) = self.deref_object(&item_pointer, item) else { continue };
+            let Some((item_pointer, item)) = self.deref_object(&item_pointer, item) else {
+                continue;
+            };
             let Some(item_map) = item.as_object() else {
-                self.error(Diagnostic::new(&item_pointer, "a path item must be a mapping of methods to operations"));
+                self.error(Diagnostic::new(
+                    &item_pointer,
+                    "a path item must be a mapping of methods to operations",
+                ));
                 continue;
             };
             for (method, operation) in item_map {
@@ -65,21 +107,38 @@ impl<'a> Resolver<'a> {
                     Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
                     Some(Value::String(_)) | None => derived_operation_id(method, path),
                     Some(other) => {
-                        self.error(Diagnostic::new(join(&pointer, "operationId"), format!("`operationId` must be a string, found {}", other.kind())));
+                        self.error(Diagnostic::new(
+                            join(&pointer, "operationId"),
+                            format!("`operationId` must be a string, found {}", other.kind()),
+                        ));
                         continue;
                     }
                 };
                 if let Some(first) = ids.get(&id) {
                     self.error(
-                        Diagnostic::new(join(&pointer, "operationId"), format!("duplicate operationId `{id}`"))
-                            .help(format!("operationIds must be unique; `{id}` is already used at #{first}")),
+                        Diagnostic::new(
+                            join(&pointer, "operationId"),
+                            format!("duplicate operationId `{id}`"),
+                        )
+                        .help(format!(
+                            "operationIds must be unique; `{id}` is already used at #{first}"
+                        )),
                     );
                     continue;
                 }
                 ids.insert(id.clone(), pointer.clone());
                 let rust_name = method_names.claim(names::field_name(&id));
                 let builder_name = builder_names.claim(names::type_name(&id));
-                if let Some(op) = self.operation(path, method, &pointer, item_map, op_map, id, rust_name, builder_name) {
+                if let Some(op) = self.operation(
+                    path,
+                    method,
+                    &pointer,
+                    item_map,
+                    op_map,
+                    id,
+                    rust_name,
+                    builder_name,
+                ) {
                     operations.push(op);
                 }
             }
@@ -103,17 +162,33 @@ impl<'a> Resolver<'a> {
         let errors_before = self.diagnostics.len();
         // Operation-level parameters override path-level ones with the same name and location.
         let mut raw: Vec<(String, &'a Value)> = Vec::new();
-        let item_pointer = pointer.rsplit_once('/').map_or("", |(parent, _)| parent).to_owned();
-        for (base, list) in [(item_pointer, item.get("parameters")), (pointer.to_owned(), op.get("parameters"))] {
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map_or("", |(parent, _)| parent)
+            .to_owned();
+        for (base, list) in [
+            (item_pointer, item.get("parameters")),
+            (pointer.to_owned(), op.get("parameters")),
+        ] {
             let Some(list) = list else { continue };
             let Some(list) = list.as_array() else {
-                self.error(Diagnostic::new(join(&base, "parameters"), "`parameters` must be a list"));
+                self.error(Diagnostic::new(
+                    join(&base, "parameters"),
+                    "`parameters` must be a list",
+                ));
                 continue;
             };
             for (i, param) in list.iter().enumerate() {
                 let param_pointer = format!("{base}/parameters/{i}");
-                let Some((param_pointer, param)) = self.deref_object(&param_pointer, param) else { continue };
-                let key = |p: &Value| (p.get("name").and_then(Value::as_str).map(str::to_owned), p.get("in").and_then(Value::as_str).map(str::to_owned));
+                let Some((param_pointer, param)) = self.deref_object(&param_pointer, param) else {
+                    continue;
+                };
+                let key = |p: &Value| {
+                    (
+                        p.get("name").and_then(Value::as_str).map(str::to_owned),
+                        p.get("in").and_then(Value::as_str).map(str::to_owned),
+                    )
+                };
                 let this = key(param);
                 raw.retain(|(_, existing)| key(existing) != this);
                 raw.push((param_pointer, param));
@@ -127,11 +202,19 @@ impl<'a> Resolver<'a> {
         }
         let path_parts = self.path_parts(path, pointer, &mut params);
         let body = match op.get("requestBody") {
-            Some(body) => self.body(&join(pointer, "requestBody"), body, &builder_name, &mut scope),
+            Some(body) => self.body(
+                &join(pointer, "requestBody"),
+                body,
+                &builder_name,
+                &mut scope,
+            ),
             None => None,
         };
         let responses = self.responses(pointer, op.get("responses"), &builder_name, method);
-        let authenticated = !op.get("security").and_then(Value::as_array).is_some_and(|list| list.is_empty());
+        let authenticated = !op
+            .get("security")
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.is_empty());
         if self.diagnostics.len() > errors_before {
             return None;
         }
@@ -153,9 +236,17 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn param(&mut self, pointer: &str, param: &'a Value, builder: &str, scope: &mut Scope) -> Option<Param> {
+    fn param(
+        &mut self,
+        pointer: &str,
+        param: &'a Value,
+        builder: &str,
+        scope: &mut Scope,
+    ) -> Option<Param> {
         let Some(name) = param.get("name").and_then(Value::as_str) else {
-            self.error(Diagnostic::new(pointer, "a parameter needs a `name`").help("add `name: ...`"));
+            self.error(
+                Diagnostic::new(pointer, "a parameter needs a `name`").help("add `name: ...`"),
+            );
             return None;
         };
         let location = match param.get("in").and_then(Value::as_str) {
@@ -165,21 +256,36 @@ impl<'a> Resolver<'a> {
             Some("cookie") => ParamLocation::Cookie,
             other => {
                 self.error(
-                    Diagnostic::new(join(pointer, "in"), format!("parameter `{name}` has unknown location `{}`", other.unwrap_or("(missing)")))
-                        .help("use `in: path`, `in: query`, `in: header` or `in: cookie`"),
+                    Diagnostic::new(
+                        join(pointer, "in"),
+                        format!(
+                            "parameter `{name}` has unknown location `{}`",
+                            other.unwrap_or("(missing)")
+                        ),
+                    )
+                    .help("use `in: path`, `in: query`, `in: header` or `in: cookie`"),
                 );
                 return None;
             }
         };
-        if location == ParamLocation::Header && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        if location == ParamLocation::Header
+            && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+        {
             return None;
         }
         let hint = format!("{builder}{}", names::type_name(name));
-        let ty = match (param.get("schema"), param.get("content").and_then(Value::as_object)) {
+        let ty = match (
+            param.get("schema"),
+            param.get("content").and_then(Value::as_object),
+        ) {
             (Some(schema), _) => self.schema_ref(&join(pointer, "schema"), schema, &hint),
             (None, Some(content)) => match content.iter().next() {
                 Some((media, media_object)) => match media_object.get("schema") {
-                    Some(schema) => self.schema_ref(&join(&join(&join(pointer, "content"), media), "schema"), schema, &hint),
+                    Some(schema) => self.schema_ref(
+                        &join(&join(&join(pointer, "content"), media), "schema"),
+                        schema,
+                        &hint,
+                    ),
                     None => TypeRef::String,
                 },
                 None => TypeRef::String,
@@ -191,8 +297,16 @@ impl<'a> Resolver<'a> {
             other => other,
         };
         let style = param.get("style").and_then(Value::as_str);
-        let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(matches!(style, None | Some("form")) && location != ParamLocation::Path && location != ParamLocation::Header);
-        let required = location == ParamLocation::Path || param.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(
+            matches!(style, None | Some("form"))
+                && location != ParamLocation::Path
+                && location != ParamLocation::Header,
+        );
+        let required = location == ParamLocation::Path
+            || param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         Some(Param {
             name: name.to_owned(),
             rust_name: scope.claim(names::field_name(name)),
@@ -206,7 +320,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Splits the template into literals and parameters; puts path parameters first, in path order.
-    fn path_parts(&mut self, path: &str, pointer: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
+    fn path_parts(&mut self, path: &str, pointer: &str, params: &mut [Param]) -> Vec<PathPart> {
         let mut names_in_path = Vec::new();
         let mut literals = Vec::new();
         let mut rest = path;
@@ -214,7 +328,10 @@ impl<'a> Resolver<'a> {
         while let Some(open) = rest.find('{') {
             literal.push_str(&rest[..open]);
             let Some(close) = rest[open..].find('}') else {
-                self.error(Diagnostic::new(pointer, format!("path `{path}` has an unclosed `{{`")).help("close the parameter with `}`"));
+                self.error(
+                    Diagnostic::new(pointer, format!("path `{path}` has an unclosed `{{`"))
+                        .help("close the parameter with `}`"),
+                );
                 return Vec::new();
             };
             literals.push(std::mem::take(&mut literal));
@@ -224,7 +341,10 @@ impl<'a> Resolver<'a> {
         literal.push_str(rest);
         literals.push(literal);
         for name in &names_in_path {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.name == name) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.name == name)
+            {
                 self.error(
                     Diagnostic::new(pointer, format!("path parameter `{{{name}}}` of `{path}` is not declared"))
                         .help(format!("add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`")),
@@ -234,8 +354,17 @@ impl<'a> Resolver<'a> {
         for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !names_in_path.contains(&param.name) {
                 self.error(
-                    Diagnostic::new(pointer, format!("path parameter `{}` does not appear in `{path}`", param.name))
-                        .help(format!("add `{{{}}}` to the path, or change the parameter's `in`", param.name)),
+                    Diagnostic::new(
+                        pointer,
+                        format!(
+                            "path parameter `{}` does not appear in `{path}`",
+                            param.name
+                        ),
+                    )
+                    .help(format!(
+                        "add `{{{}}}` to the path, or change the parameter's `in`",
+                        param.name
+                    )),
                 );
             }
         }
@@ -250,7 +379,9 @@ impl<'a> Resolver<'a> {
                 parts.push(PathPart::Literal(literal));
             }
             if let Some(name) = names_in_path.get(i)
-                && let Some(index) = params.iter().position(|p| p.location == ParamLocation::Path && &p.name == name)
+                && let Some(index) = params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && &p.name == name)
             {
                 parts.push(PathPart::Param(index));
             }
@@ -258,25 +389,55 @@ impl<'a> Resolver<'a> {
         parts
     }
 
-    fn body(&mut self, pointer: &str, body: &'a Value, builder: &str, scope: &mut Scope) -> Option<Body> {
+    fn body(
+        &mut self,
+        pointer: &str,
+        body: &'a Value,
+        builder: &str,
+        scope: &mut Scope,
+    ) -> Option<Body> {
         let (pointer, body) = self.deref_object(pointer, body)?;
         let Some(content) = body.get("content").and_then(Value::as_object) else {
-            self.error(Diagnostic::new(&pointer, "a request body needs `content`").help("add `content: {application/json: {schema: ...}}`"));
+            self.error(
+                Diagnostic::new(&pointer, "a request body needs `content`")
+                    .help("add `content: {application/json: {schema: ...}}`"),
+            );
             return None;
         };
-        let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let required = body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let media_types: Vec<&String> = content.keys().collect();
-        let chosen = media_types.iter().copied().min_by_key(|m| request_media_rank(m))?.clone();
-        let other_media_types = media_types.iter().filter(|m| ***m != chosen).map(|m| (*m).clone()).collect();
+        let chosen = media_types
+            .iter()
+            .copied()
+            .min_by_key(|m| request_media_rank(m))?
+            .clone();
+        let other_media_types = media_types
+            .iter()
+            .filter(|m| ***m != chosen)
+            .map(|m| (*m).clone())
+            .collect();
         let media_pointer = join(&join(&pointer, "content"), &chosen);
         let media = &content[&chosen];
         let schema = media.get("schema");
         let schema_pointer = join(&media_pointer, "schema");
         let hint = format!("{builder}Body");
         let kind = match request_media_rank(&chosen) {
-            0 => BodyKind::Json(schema.map_or(TypeRef::Any, |s| self.schema_ref(&schema_pointer, s, &hint))),
-            1 => BodyKind::Multipart(self.multipart(&schema_pointer, schema, media, builder, scope)?),
-            2 => BodyKind::Form(schema.map_or(TypeRef::Map(Box::new(TypeRef::String)), |s| self.schema_ref(&schema_pointer, s, &hint))),
+            0 => BodyKind::Json(
+                schema.map_or(TypeRef::Any, |s| self.schema_ref(&schema_pointer, s, &hint)),
+            ),
+            1 => BodyKind::Multipart(self.multipart(
+                &schema_pointer,
+                schema,
+                media,
+                builder,
+                scope,
+            )?),
+            2 => BodyKind::Form(schema.map_or(TypeRef::Map(Box::new(TypeRef::String)), |s| {
+                self.schema_ref(&schema_pointer, s, &hint)
+            })),
             3 => BodyKind::Text,
             _ => BodyKind::Binary,
         };
@@ -284,10 +445,23 @@ impl<'a> Resolver<'a> {
             BodyKind::Json(TypeRef::Option(inner)) => BodyKind::Json(*inner),
             other => other,
         };
-        Some(Body { media_type: chosen, kind, required, other_media_types, docs: docs_of(body) })
+        Some(Body {
+            media_type: chosen,
+            kind,
+            required,
+            other_media_types,
+            docs: docs_of(body),
+        })
     }
 
-    fn multipart(&mut self, pointer: &str, schema: Option<&'a Value>, media: &'a Value, builder: &str, scope: &mut Scope) -> Option<Vec<MultipartField>> {
+    fn multipart(
+        &mut self,
+        pointer: &str,
+        schema: Option<&'a Value>,
+        media: &'a Value,
+        builder: &str,
+        scope: &mut Scope,
+    ) -> Option<Vec<MultipartField>> {
         let Some(schema) = schema else {
             self.error(
                 Diagnostic::new(pointer, "a multipart body needs a schema listing its parts")
@@ -298,12 +472,21 @@ impl<'a> Resolver<'a> {
         let (schema_pointer, schema) = self.deref_object(pointer, schema)?;
         let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
             self.error(
-                Diagnostic::new(schema_pointer, "a multipart body's schema must be an object with `properties` (one per part)")
-                    .help("list each part under `properties`, files as `{type: string, format: binary}`"),
+                Diagnostic::new(
+                    schema_pointer,
+                    "a multipart body's schema must be an object with `properties` (one per part)",
+                )
+                .help(
+                    "list each part under `properties`, files as `{type: string, format: binary}`",
+                ),
             );
             return None;
         };
-        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         let encoding = media.get("encoding").and_then(Value::as_object);
         let mut fields = Vec::new();
         for (name, part) in properties {
@@ -313,7 +496,11 @@ impl<'a> Resolver<'a> {
                 .and_then(|e| e.get("contentType"))
                 .and_then(Value::as_str)
                 .is_some_and(|ct| !ct.starts_with("text/") && !ct.contains("json"));
-            let mut ty = self.schema_ref(&part_pointer, part, &format!("{builder}{}", names::type_name(name)));
+            let mut ty = self.schema_ref(
+                &part_pointer,
+                part,
+                &format!("{builder}{}", names::type_name(name)),
+            );
             if let TypeRef::Option(inner) = ty {
                 ty = *inner;
             }
@@ -331,11 +518,22 @@ impl<'a> Resolver<'a> {
         Some(fields)
     }
 
-    fn responses(&mut self, pointer: &str, responses: Option<&'a Value>, builder: &str, method: &str) -> Vec<Response> {
-        let Some(responses) = responses else { return Vec::new() };
+    fn responses(
+        &mut self,
+        pointer: &str,
+        responses: Option<&'a Value>,
+        builder: &str,
+        method: &str,
+    ) -> Vec<Response> {
+        let Some(responses) = responses else {
+            return Vec::new();
+        };
         let responses_pointer = join(pointer, "responses");
         let Some(map) = responses.as_object() else {
-            self.error(Diagnostic::new(responses_pointer, "`responses` must be a mapping of status codes to responses"));
+            self.error(Diagnostic::new(
+                responses_pointer,
+                "`responses` must be a mapping of status codes to responses",
+            ));
             return Vec::new();
         };
         let has_success = map.keys().any(|k| k.starts_with('2'));
@@ -357,30 +555,54 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
-            let Some((response_pointer, response)) = self.deref_object(&response_pointer, response) else { continue };
+            let Some((response_pointer, response)) = self.deref_object(&response_pointer, response)
+            else {
+                continue;
+            };
             let is_success = match status {
                 StatusMatch::Code(c) => (200..300).contains(&c),
                 StatusMatch::Range(r) => r == 2,
                 StatusMatch::Default => !has_success,
             };
-            let description = response.get("description").and_then(Value::as_str).map(str::to_owned);
-            let content = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty());
+            let description = response
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let content = response
+                .get("content")
+                .and_then(Value::as_object)
+                .filter(|c| !c.is_empty());
             let (body, media_type) = match content {
                 _ if method == "head" => (ResponseBody::Empty, None),
                 None => (ResponseBody::Empty, None),
                 Some(content) => {
-                    let chosen = content.keys().min_by_key(|m| response_media_rank(m)).cloned().unwrap_or_default();
+                    let chosen = content
+                        .keys()
+                        .min_by_key(|m| response_media_rank(m))
+                        .cloned()
+                        .unwrap_or_default();
                     let body = if !is_success {
                         ResponseBody::Empty
                     } else {
                         match response_media_rank(&chosen) {
                             0 => {
                                 let schema = content[&chosen].get("schema");
-                                let schema_pointer = join(&join(&join(&response_pointer, "content"), &chosen), "schema");
-                                let hint = if success_count == 0 { format!("{builder}Response") } else { format!("{builder}Response{code}") };
-                                let ty = schema.map_or(TypeRef::Any, |s| self.schema_ref(&schema_pointer, s, &hint));
+                                let schema_pointer = join(
+                                    &join(&join(&response_pointer, "content"), &chosen),
+                                    "schema",
+                                );
+                                let hint = if success_count == 0 {
+                                    format!("{builder}Response")
+                                } else {
+                                    format!("{builder}Response{code}")
+                                };
+                                let ty = schema.map_or(TypeRef::Any, |s| {
+                                    self.schema_ref(&schema_pointer, s, &hint)
+                                });
                                 ResponseBody::Json(match ty {
-                                    TypeRef::Option(inner) if *inner != TypeRef::Any => TypeRef::Option(inner),
+                                    TypeRef::Option(inner) if *inner != TypeRef::Any => {
+                                        TypeRef::Option(inner)
+                                    }
                                     other => other,
                                 })
                             }
@@ -394,30 +616,69 @@ impl<'a> Resolver<'a> {
             if is_success {
                 success_count += 1;
             }
-            out.push(Response { status, body, media_type, description });
+            out.push(Response {
+                status,
+                body,
+                media_type,
+                description,
+            });
         }
         out
     }
 
     fn pagination(&self, responses: &[Response], params: &[Param]) -> Option<Pagination> {
-        let mut success = responses.iter().filter(|r| matches!(r.status, StatusMatch::Code(200..=299) | StatusMatch::Range(2)));
+        let mut success = responses.iter().filter(|r| {
+            matches!(
+                r.status,
+                StatusMatch::Code(200..=299) | StatusMatch::Range(2)
+            )
+        });
         let first = success.next()?;
-        let ResponseBody::Json(TypeRef::Named(page_type)) = &first.body else { return None };
+        let ResponseBody::Json(TypeRef::Named(page_type)) = &first.body else {
+            return None;
+        };
         if success.any(|r| r.body != first.body && r.body != ResponseBody::Empty) {
             return None;
         }
-        let TypeKind::Struct(page) = &self.types[*page_type].kind else { return None };
-        let arrays: Vec<_> = page.fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_))).collect();
-        let items = arrays.iter().find(|f| ITEM_FIELDS.contains(&f.json_name.as_str())).or(if arrays.len() == 1 { arrays.first() } else { None })?;
-        let TypeRef::Array(item) = &items.ty else { return None };
+        let TypeKind::Struct(page) = &self.types[*page_type].kind else {
+            return None;
+        };
+        let arrays: Vec<_> = page
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, TypeRef::Array(_)))
+            .collect();
+        let items = arrays
+            .iter()
+            .find(|f| ITEM_FIELDS.contains(&f.json_name.as_str()))
+            .or(if arrays.len() == 1 {
+                arrays.first()
+            } else {
+                None
+            })?;
+        let TypeRef::Array(item) = &items.ty else {
+            return None;
+        };
         let option_depth = |f: &crate::ir::Field| u8::from(!f.required) + u8::from(f.nullable);
-        let next_url = page.fields.iter().find(|f| f.json_name == "next" && f.ty == TypeRef::String);
+        let next_url = page
+            .fields
+            .iter()
+            .find(|f| f.json_name == "next" && f.ty == TypeRef::String);
         let (next, style) = match next_url {
             Some(next) => (next, PageStyle::NextUrl),
             None => {
-                let next = page.fields.iter().find(|f| TOKEN_FIELDS.contains(&f.json_name.as_str()) && f.ty == TypeRef::String)?;
-                let param = params.iter().find(|p| p.location == ParamLocation::Query && TOKEN_PARAMS.contains(&p.name.as_str()))?;
-                (next, PageStyle::Token { query_param: param.name.clone() })
+                let next = page.fields.iter().find(|f| {
+                    TOKEN_FIELDS.contains(&f.json_name.as_str()) && f.ty == TypeRef::String
+                })?;
+                let param = params.iter().find(|p| {
+                    p.location == ParamLocation::Query && TOKEN_PARAMS.contains(&p.name.as_str())
+                })?;
+                (
+                    next,
+                    PageStyle::Token {
+                        query_param: param.name.clone(),
+                    },
+                )
             }
         };
         Some(Pagination {
@@ -462,12 +723,23 @@ fn parse_status(code: &str) -> Option<StatusMatch> {
     if bytes[1..].eq_ignore_ascii_case(b"XX") && (b'1'..=b'5').contains(&bytes[0]) {
         return Some(StatusMatch::Range(u16::from(bytes[0] - b'0')));
     }
-    code.parse::<u16>().ok().filter(|c| (100..600).contains(c)).map(StatusMatch::Code)
+    code.parse::<u16>()
+        .ok()
+        .filter(|c| (100..600).contains(c))
+        .map(StatusMatch::Code)
 }
 
 fn is_json(media: &str) -> bool {
-    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
-    media == "application/json" || media.ends_with("+json") || media.ends_with("/json") || media == "*/*"
+    let media = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json"
+        || media.ends_with("+json")
+        || media.ends_with("/json")
+        || media == "*/*"
 }
 
 /// Lower is preferred: JSON, multipart, form, text, binary.

@@ -16,13 +16,16 @@
 use super::{MAX_DEPTH, Resolver, docs_of, scalar_text};
 use crate::diag::{Diagnostic, join};
 use crate::ir::{
-    Enum, EnumRepr, EnumVariant, Extra, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Enum, EnumRepr, EnumVariant, Extra, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::names::{self, Scope};
 use crate::value::{Object, Value};
 use indexmap::IndexMap;
 
-const KNOWN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array", "object", "null"];
+const KNOWN_TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "array", "object", "null",
+];
 
 /// Wraps in `Option` unless already optional.
 pub(crate) fn optional(ty: TypeRef) -> TypeRef {
@@ -35,9 +38,15 @@ pub(crate) fn optional(ty: TypeRef) -> TypeRef {
 /// `nullable: true` (3.0), `type: [.., "null"]` (3.1) or an `enum` listing `null`.
 fn is_nullable(map: &Object) -> bool {
     map.get("nullable").and_then(Value::as_bool) == Some(true)
-        || map.get("type").and_then(Value::as_array).is_some_and(|types| types.iter().any(|t| t.as_str() == Some("null")))
+        || map
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|types| types.iter().any(|t| t.as_str() == Some("null")))
         || map.get("type").and_then(Value::as_str) == Some("null")
-        || map.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().any(|v| matches!(v, Value::Null)))
+        || map
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| matches!(v, Value::Null)))
 }
 
 /// The single non-null `type`, if there is exactly one.
@@ -46,7 +55,11 @@ fn primary_type(map: &Object) -> Result<Option<&str>, ()> {
         None => Ok(None),
         Some(Value::String(t)) => Ok(Some(t)),
         Some(Value::Array(types)) => {
-            let non_null: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+            let non_null: Vec<&str> = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
             match non_null.as_slice() {
                 [] => Ok(Some("null")),
                 [one] => Ok(Some(one)),
@@ -69,7 +82,10 @@ fn union_members(map: &Object) -> Option<(&'static str, &[Value])> {
 
 fn is_null_schema(value: &Value) -> bool {
     value.get("type").and_then(Value::as_str) == Some("null")
-        || value.get("enum").and_then(Value::as_array).is_some_and(|v| v.len() == 1 && matches!(v[0], Value::Null))
+        || value
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|v| v.len() == 1 && matches!(v[0], Value::Null))
 }
 
 impl<'a> Resolver<'a> {
@@ -95,8 +111,11 @@ impl<'a> Resolver<'a> {
             Value::Bool(_) => return TypeRef::Any,
             other => {
                 self.error(
-                    Diagnostic::new(pointer, format!("a schema must be a mapping, found {}", other.kind()))
-                        .help("write the schema as a mapping, e.g. `{type: string}`"),
+                    Diagnostic::new(
+                        pointer,
+                        format!("a schema must be a mapping, found {}", other.kind()),
+                    )
+                    .help("write the schema as a mapping, e.g. `{type: string}`"),
                 );
                 return TypeRef::Any;
             }
@@ -104,20 +123,30 @@ impl<'a> Resolver<'a> {
         if let Some(reference) = map.get("$ref") {
             let ref_pointer = join(pointer, "$ref");
             let Some(reference) = reference.as_str() else {
-                self.error(Diagnostic::new(ref_pointer, "`$ref` must be a string").help("write `$ref: '#/components/schemas/Name'`"));
+                self.error(
+                    Diagnostic::new(ref_pointer, "`$ref` must be a string")
+                        .help("write `$ref: '#/components/schemas/Name'`"),
+                );
                 return TypeRef::Any;
             };
-            let Some((target_pointer, target)) = self.lookup_ref(&ref_pointer, reference) else { return TypeRef::Any };
+            let Some((target_pointer, target)) = self.lookup_ref(&ref_pointer, reference) else {
+                return TypeRef::Any;
+            };
             let sibling_nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
             let target_nullable = target.as_object().is_some_and(is_nullable);
             let ty = match self.named.get(&target_pointer) {
                 Some(&index) => TypeRef::Named(index),
                 None => {
-                    let target_hint = hint_from_pointer(&target_pointer).unwrap_or_else(|| hint.to_owned());
+                    let target_hint =
+                        hint_from_pointer(&target_pointer).unwrap_or_else(|| hint.to_owned());
                     self.schema_ref(&target_pointer, target, &target_hint)
                 }
             };
-            return if sibling_nullable || target_nullable { optional(ty) } else { ty };
+            return if sibling_nullable || target_nullable {
+                optional(ty)
+            } else {
+                ty
+            };
         }
         let nullable = is_nullable(map);
         let ty = self.schema_body(pointer, schema, map, hint);
@@ -125,14 +154,30 @@ impl<'a> Resolver<'a> {
     }
 
     fn needs_name(map: &Object) -> bool {
-        let has_properties = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-        let enum_values = map.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(|v| matches!(v, Value::String(_) | Value::Int(_))));
-        let all_of = map.get("allOf").and_then(Value::as_array).is_some_and(|m| m.len() > 1 || has_properties);
-        let union = union_members(map).is_some_and(|(_, members)| members.iter().filter(|m| !is_null_schema(m)).count() > 1);
+        let has_properties = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty());
+        let enum_values = map.get("enum").and_then(Value::as_array).is_some_and(|v| {
+            v.iter()
+                .any(|v| matches!(v, Value::String(_) | Value::Int(_)))
+        });
+        let all_of = map
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|m| m.len() > 1 || has_properties);
+        let union = union_members(map)
+            .is_some_and(|(_, members)| members.iter().filter(|m| !is_null_schema(m)).count() > 1);
         has_properties || enum_values || all_of || union
     }
 
-    fn schema_body(&mut self, pointer: &str, schema: &'a Value, map: &'a Object, hint: &str) -> TypeRef {
+    fn schema_body(
+        &mut self,
+        pointer: &str,
+        schema: &'a Value,
+        map: &'a Object,
+        hint: &str,
+    ) -> TypeRef {
         if Self::needs_name(map) {
             if let Some(&index) = self.named.get(pointer) {
                 return TypeRef::Named(index);
@@ -148,7 +193,10 @@ impl<'a> Resolver<'a> {
             return self.schema_ref(&format!("{pointer}/allOf/0"), only, hint);
         }
         if let Some((key, members)) = union_members(map) {
-            let mut non_null = members.iter().enumerate().filter(|(_, m)| !is_null_schema(m));
+            let mut non_null = members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !is_null_schema(m));
             return match non_null.next() {
                 Some((index, only)) => {
                     let ty = self.schema_ref(&format!("{pointer}/{key}/{index}"), only, hint);
@@ -164,20 +212,34 @@ impl<'a> Resolver<'a> {
     fn inline_type(&mut self, pointer: &str, map: &'a Object, hint: &str) -> TypeRef {
         let Ok(primary) = primary_type(map) else {
             self.error(
-                Diagnostic::new(join(pointer, "type"), "`type` must be a string (or, in OpenAPI 3.1, a list of strings)")
-                    .help("write e.g. `type: string`"),
+                Diagnostic::new(
+                    join(pointer, "type"),
+                    "`type` must be a string (or, in OpenAPI 3.1, a list of strings)",
+                )
+                .help("write e.g. `type: string`"),
             );
             return TypeRef::Any;
         };
         if let Some(t) = primary
             && !KNOWN_TYPES.contains(&t)
         {
-            let mut diagnostic = Diagnostic::new(join(pointer, "type"), format!("unknown type `{t}`"));
-            diagnostic = diagnostic.help(format!("use one of {}", KNOWN_TYPES.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")));
+            let mut diagnostic =
+                Diagnostic::new(join(pointer, "type"), format!("unknown type `{t}`"));
+            diagnostic = diagnostic.help(format!(
+                "use one of {}",
+                KNOWN_TYPES
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
             self.error(diagnostic);
             return TypeRef::Any;
         }
-        let format = map.get("format").and_then(Value::as_str).unwrap_or_default();
+        let format = map
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let guessed = primary.or_else(|| {
             if map.contains_key("properties") || map.contains_key("additionalProperties") {
                 Some("object")
@@ -190,8 +252,15 @@ impl<'a> Resolver<'a> {
         match guessed {
             Some("string") => {
                 let binary = format == "binary"
-                    || map.get("contentMediaType").and_then(Value::as_str).is_some_and(|m| !m.starts_with("text/") && !m.contains("json"));
-                if binary { TypeRef::Binary } else { TypeRef::String }
+                    || map
+                        .get("contentMediaType")
+                        .and_then(Value::as_str)
+                        .is_some_and(|m| !m.starts_with("text/") && !m.contains("json"));
+                if binary {
+                    TypeRef::Binary
+                } else {
+                    TypeRef::String
+                }
             }
             Some("integer") => TypeRef::Integer(int_kind(format, map)),
             Some("number") => match format {
@@ -204,7 +273,11 @@ impl<'a> Resolver<'a> {
             Some("array") => match map.get("items") {
                 Some(items) => {
                     let item_hint = format!("{hint}Item");
-                    TypeRef::Array(Box::new(self.schema_ref(&join(pointer, "items"), items, &item_hint)))
+                    TypeRef::Array(Box::new(self.schema_ref(
+                        &join(pointer, "items"),
+                        items,
+                        &item_hint,
+                    )))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Any)),
             },
@@ -212,7 +285,11 @@ impl<'a> Resolver<'a> {
                 Some(Value::Object(value_schema)) if !value_schema.is_empty() => {
                     let value_hint = format!("{hint}Value");
                     let ap = map.get("additionalProperties").unwrap_or(&Value::Null);
-                    TypeRef::Map(Box::new(self.schema_ref(&join(pointer, "additionalProperties"), ap, &value_hint)))
+                    TypeRef::Map(Box::new(self.schema_ref(
+                        &join(pointer, "additionalProperties"),
+                        ap,
+                        &value_hint,
+                    )))
                 }
                 _ => TypeRef::Map(Box::new(TypeRef::Any)),
             },
@@ -236,15 +313,24 @@ impl<'a> Resolver<'a> {
             && *target == index
         {
             self.error(
-                Diagnostic::new(pointer, format!("schema `{name}` is only a reference to itself"))
-                    .help("give the schema a type or properties"),
+                Diagnostic::new(
+                    pointer,
+                    format!("schema `{name}` is only a reference to itself"),
+                )
+                .help("give the schema a type or properties"),
             );
             return;
         }
         self.types[index].kind = kind;
     }
 
-    fn type_kind(&mut self, index: usize, pointer: &str, schema: &'a Value, name: &str) -> TypeKind {
+    fn type_kind(
+        &mut self,
+        index: usize,
+        pointer: &str,
+        schema: &'a Value,
+        name: &str,
+    ) -> TypeKind {
         let Value::Object(map) = schema else {
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         };
@@ -255,9 +341,16 @@ impl<'a> Resolver<'a> {
             self.nullable_types[index] = true;
         }
         if let Some(members) = map.get("allOf").and_then(Value::as_array) {
-            let has_properties = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+            let has_properties = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty());
             if members.len() == 1 && !has_properties {
-                return TypeKind::Alias(strip_option(self.schema_ref(&format!("{pointer}/allOf/0"), &members[0], name)));
+                return TypeKind::Alias(strip_option(self.schema_ref(
+                    &format!("{pointer}/allOf/0"),
+                    &members[0],
+                    name,
+                )));
             }
             return self.merged_struct(pointer, map, name);
         }
@@ -269,7 +362,11 @@ impl<'a> Resolver<'a> {
                 return kind;
             }
         }
-        if map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
+        if map
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+        {
             return TypeKind::Struct(self.structure(pointer, &[(pointer.to_owned(), map)], name));
         }
         TypeKind::Alias(strip_option(self.inline_type(pointer, map, name)))
@@ -285,12 +382,18 @@ impl<'a> Resolver<'a> {
                 match props.as_object() {
                     Some(props) => {
                         for (key, value) in props {
-                            properties.insert(key.as_str(), (join(&join(part_pointer, "properties"), key), value));
+                            properties.insert(
+                                key.as_str(),
+                                (join(&join(part_pointer, "properties"), key), value),
+                            );
                         }
                     }
                     None => self.error(
-                        Diagnostic::new(join(part_pointer, "properties"), "`properties` must be a mapping of names to schemas")
-                            .help("write each property as `name: {type: ...}`"),
+                        Diagnostic::new(
+                            join(part_pointer, "properties"),
+                            "`properties` must be a mapping of names to schemas",
+                        )
+                        .help("write each property as `name: {type: ...}`"),
                     ),
                 }
             }
@@ -301,8 +404,11 @@ impl<'a> Resolver<'a> {
                         match entry.as_str() {
                             Some(n) => required.push(n),
                             None => self.error(
-                                Diagnostic::new(format!("{part_pointer}/required/{i}"), "`required` entries must be property names (strings)")
-                                    .help("list the names of required properties"),
+                                Diagnostic::new(
+                                    format!("{part_pointer}/required/{i}"),
+                                    "`required` entries must be property names (strings)",
+                                )
+                                .help("list the names of required properties"),
                             ),
                         }
                     }
@@ -310,8 +416,14 @@ impl<'a> Resolver<'a> {
                 // A boolean `required` is Swagger 2.0 / JSON-schema-draft-3 style on a property.
                 Some(Value::Bool(_)) => {}
                 Some(other) => self.error(
-                    Diagnostic::new(join(part_pointer, "required"), format!("`required` must be a list of property names, found {}", other.kind()))
-                        .help("write `required: [name, ...]` on the object, not on the property"),
+                    Diagnostic::new(
+                        join(part_pointer, "required"),
+                        format!(
+                            "`required` must be a list of property names, found {}",
+                            other.kind()
+                        ),
+                    )
+                    .help("write `required: [name, ...]` on the object, not on the property"),
                 ),
             }
             if let Some(ap) = part.get("additionalProperties") {
@@ -345,9 +457,14 @@ impl<'a> Resolver<'a> {
             Some((_, Value::Bool(false))) => Extra::Ignore,
             Some((ap_pointer, schema @ Value::Object(map))) if !map.is_empty() => {
                 let value = self.schema_ref(&ap_pointer, schema, &format!("{name}Value"));
-                Extra::Typed { field: scope.claim("extra".into()), value }
+                Extra::Typed {
+                    field: scope.claim("extra".into()),
+                    value,
+                }
             }
-            _ => Extra::Keep { field: scope.claim("extra".into()) },
+            _ => Extra::Keep {
+                field: scope.claim("extra".into()),
+            },
         };
         Struct { fields, extra }
     }
@@ -362,21 +479,42 @@ impl<'a> Resolver<'a> {
     }
 
     /// Flattens nested `allOf`s into object parts. Returns `false` when a part cannot be merged.
-    fn collect_all_of(&mut self, pointer: &str, map: &'a Object, parts: &mut Vec<(String, &'a Object)>, depth: usize) -> bool {
+    fn collect_all_of(
+        &mut self,
+        pointer: &str,
+        map: &'a Object,
+        parts: &mut Vec<(String, &'a Object)>,
+        depth: usize,
+    ) -> bool {
         if depth > MAX_DEPTH {
-            self.error(Diagnostic::new(pointer, "`allOf` nests too deeply or refers to itself").help("break the cycle of `allOf` references"));
+            self.error(
+                Diagnostic::new(pointer, "`allOf` nests too deeply or refers to itself")
+                    .help("break the cycle of `allOf` references"),
+            );
             return false;
         }
         if let Some(members) = map.get("allOf").and_then(Value::as_array) {
             for (i, member) in members.iter().enumerate() {
                 let member_pointer = format!("{pointer}/allOf/{i}");
-                let Some((target_pointer, target)) = self.deref_object(&member_pointer, member) else { return false };
-                let Some(target_map) = target.as_object() else {
-                    self.error(Diagnostic::new(member_pointer, "an `allOf` part must be a schema mapping"));
+                let Some((target_pointer, target)) = self.deref_object(&member_pointer, member)
+                else {
                     return false;
                 };
-                let mergeable_type = matches!(target_map.get("type").and_then(Value::as_str), None | Some("object"));
-                if union_members(target_map).is_some() || target_map.contains_key("enum") || !mergeable_type {
+                let Some(target_map) = target.as_object() else {
+                    self.error(Diagnostic::new(
+                        member_pointer,
+                        "an `allOf` part must be a schema mapping",
+                    ));
+                    return false;
+                };
+                let mergeable_type = matches!(
+                    target_map.get("type").and_then(Value::as_str),
+                    None | Some("object")
+                );
+                if union_members(target_map).is_some()
+                    || target_map.contains_key("enum")
+                    || !mergeable_type
+                {
                     // Documented fallback: such a combination is kept as raw JSON.
                     return false;
                 }
@@ -389,12 +527,23 @@ impl<'a> Resolver<'a> {
         true
     }
 
-    fn union(&mut self, pointer: &str, map: &'a Object, key: &str, members: &'a [Value], name: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        pointer: &str,
+        map: &'a Object,
+        key: &str,
+        members: &'a [Value],
+        name: &str,
+    ) -> TypeKind {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let discriminator = map.get("discriminator");
-        let property = discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str);
-        let mapping = discriminator.and_then(|d| d.get("mapping")).and_then(Value::as_object);
+        let property = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str);
+        let mapping = discriminator
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object);
         for (i, member) in members.iter().enumerate() {
             if is_null_schema(member) {
                 continue;
@@ -410,14 +559,21 @@ impl<'a> Resolver<'a> {
                     .unwrap_or_else(|| variant_name_for(member, i)),
             };
             let rust_name = scope.claim(base);
-            let ty = strip_option(self.schema_ref(&member_pointer, member, &format!("{name}{rust_name}")));
+            let ty = strip_option(self.schema_ref(
+                &member_pointer,
+                member,
+                &format!("{name}{rust_name}"),
+            ));
             let mut tags = Vec::new();
             if let (Some(_), Some(reference)) = (property, reference) {
                 match mapping {
                     Some(mapping) => {
                         for (tag, target) in mapping {
                             let target = target.as_str().unwrap_or_default();
-                            if target == reference || (!target.contains('/') && reference.ends_with(&format!("/{target}"))) {
+                            if target == reference
+                                || (!target.contains('/')
+                                    && reference.ends_with(&format!("/{target}")))
+                            {
                                 tags.push(tag.clone());
                             }
                         }
@@ -425,19 +581,39 @@ impl<'a> Resolver<'a> {
                     None => tags.push(reference.rsplit('/').next().unwrap_or(reference).to_owned()),
                 }
             }
-            variants.push(UnionVariant { rust_name, ty, boxed: false, tags });
+            variants.push(UnionVariant {
+                rust_name,
+                ty,
+                boxed: false,
+                tags,
+            });
         }
         let tagged = property.is_some()
-            && variants.iter().all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_)));
-        TypeKind::Union(Union { variants, discriminator: if tagged { property.map(str::to_owned) } else { None } })
+            && variants
+                .iter()
+                .all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_)));
+        TypeKind::Union(Union {
+            variants,
+            discriminator: if tagged {
+                property.map(str::to_owned)
+            } else {
+                None
+            },
+        })
     }
 
     fn enumeration(&mut self, pointer: &str, map: &Object, values: &Value) -> Option<TypeKind> {
         let Some(values) = values.as_array() else {
-            self.error(Diagnostic::new(join(pointer, "enum"), "`enum` must be a list of values").help("write `enum: [a, b, c]`"));
+            self.error(
+                Diagnostic::new(join(pointer, "enum"), "`enum` must be a list of values")
+                    .help("write `enum: [a, b, c]`"),
+            );
             return Some(TypeKind::Alias(TypeRef::Any));
         };
-        let non_null: Vec<&Value> = values.iter().filter(|v| !matches!(v, Value::Null)).collect();
+        let non_null: Vec<&Value> = values
+            .iter()
+            .filter(|v| !matches!(v, Value::Null))
+            .collect();
         let repr = if non_null.iter().all(|v| matches!(v, Value::String(_))) {
             EnumRepr::String
         } else if non_null.iter().all(|v| matches!(v, Value::Int(_))) {
@@ -453,7 +629,10 @@ impl<'a> Resolver<'a> {
             .iter()
             .find_map(|key| map.get(*key).and_then(Value::as_array))
             .filter(|names| names.len() == non_null.len());
-        let descriptions = map.get("x-enum-descriptions").and_then(Value::as_array).filter(|d| d.len() == non_null.len());
+        let descriptions = map
+            .get("x-enum-descriptions")
+            .and_then(Value::as_array)
+            .filter(|d| d.len() == non_null.len());
         let mut scope = Scope::with_reserved(&["Other"]);
         let mut variants = Vec::with_capacity(non_null.len());
         let mut seen = std::collections::HashSet::new();
@@ -462,15 +641,22 @@ impl<'a> Resolver<'a> {
             if !seen.insert(text.clone()) {
                 continue;
             }
-            let raw_name = custom_names.and_then(|names| names[i].as_str()).map(str::to_owned).unwrap_or_else(|| match value {
-                Value::Int(n) if *n < 0 => format!("Minus{}", n.unsigned_abs()),
-                Value::Int(n) => format!("V{n}"),
-                _ if text.is_empty() => "Empty".to_owned(),
-                _ => text.clone(),
-            });
+            let raw_name = custom_names
+                .and_then(|names| names[i].as_str())
+                .map(str::to_owned)
+                .unwrap_or_else(|| match value {
+                    Value::Int(n) if *n < 0 => format!("Minus{}", n.unsigned_abs()),
+                    Value::Int(n) => format!("V{n}"),
+                    _ if text.is_empty() => "Empty".to_owned(),
+                    _ => text.clone(),
+                });
             let rust_name = scope.claim(names::type_name(&raw_name));
             let description = descriptions.and_then(|d| d[i].as_str()).map(str::to_owned);
-            variants.push(EnumVariant { rust_name, value: text, description });
+            variants.push(EnumVariant {
+                rust_name,
+                value: text,
+                description,
+            });
         }
         Some(TypeKind::Enum(Enum { repr, variants }))
     }
@@ -504,7 +690,11 @@ fn int_kind(format: &str, map: &Object) -> IntKind {
 /// A type name for the schema at `pointer` when it is reached through a `$ref` to somewhere other
 /// than `components.schemas` (e.g. `#/paths/~1pets/get/responses/200/...`).
 fn hint_from_pointer(pointer: &str) -> Option<String> {
-    let last = pointer.rsplit('/').find(|s| !s.is_empty() && !["schema", "items", "content", "properties"].contains(s) && !s.contains('~'))?;
+    let last = pointer.rsplit('/').find(|s| {
+        !s.is_empty()
+            && !["schema", "items", "content", "properties"].contains(s)
+            && !s.contains('~')
+    })?;
     Some(names::type_name(last))
 }
 
@@ -580,7 +770,9 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
     alias_cycles
         .into_iter()
         .filter(|&index| {
-            (0..count).filter(|&other| component[other] == component[index]).all(|other| matches!(types[other].kind, TypeKind::Alias(_)))
+            (0..count)
+                .filter(|&other| component[other] == component[index])
+                .all(|other| matches!(types[other].kind, TypeKind::Alias(_)))
         })
         .map(|index| types[index].pointer.clone())
         .collect()

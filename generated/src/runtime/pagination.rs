@@ -159,3 +159,16 @@ impl<P: Page> State<P> {
         Ok(request)
     }
 }
+
+/// [`paginate`] for a request that may have failed to build (a bad path parameter, say): the
+/// build error becomes the stream's only item. The generated `into_stream()` methods call this.
+pub fn paginate_prepared<P: Page>(
+    prepared: Result<(Client, Request), Error>,
+    token_param: Option<&'static str>,
+) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+    use futures::StreamExt;
+    match prepared {
+        Ok((client, first)) => paginate::<P>(client, first, token_param).left_stream(),
+        Err(error) => futures::stream::once(futures::future::ready(Err(error))).right_stream(),
+    }
+}

@@ -166,6 +166,11 @@ impl Request {
         self.query.push((Cow::Borrowed(name), value.into()));
     }
 
+    /// Adds a query parameter whose name is built at run time (`filter[key]`).
+    pub fn query_owned(&mut self, name: String, value: impl Into<String>) {
+        self.query.push((Cow::Owned(name), value.into()));
+    }
+
     /// Adds a header. An invalid name or value is [`Error::InvalidArgument`] (the value is not
     /// echoed in the message).
     pub fn header(&mut self, name: &'static str, value: impl Into<String>) -> Result<(), Error> {
