@@ -139,6 +139,10 @@ fn structure(
         });
         if shape.optional {
             inits.push(quote!(#field_ident: None));
+        } else if field.ty == TypeRef::String && !field.boxed {
+            all_optional = false;
+            required_args.push(quote!(#field_ident: impl Into<String>));
+            inits.push(quote!(#field_ident: #field_ident.into()));
         } else {
             all_optional = false;
             required_args.push(quote!(#field_ident: #ty));

@@ -1,0 +1,146 @@
+//! The walk-through of Rescale's "Using Rescale's REST API" page as a program: upload the inputs,
+//! look up the software and hardware, create the job, submit it and follow its status.
+//!
+//! ```sh
+//! export RESCALE_API_KEY=...                                   # or ~/.config/rescale/apiconfig
+//! export RESCALE_API_BASE_URL=https://platform.rescale.com     # optional; or RESCALE_REGION=europe
+//! cargo run -p rescale --example walkthrough -- input.zip
+//! ```
+//!
+//! Without an input file it uploads a tiny generated `input.zip` stand-in.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use rescale::types::{AnalysisRef, Hardware, InputFileRef, JobAnalysisRequest, JobRequest};
+use rescale::{Client, UploadSource};
+
+const ANALYSIS: &str = "ls_dyna";
+const CORE_TYPE: &str = "hpc-3";
+const COMMAND: &str = "ls-dyna -n 2 -i neon.refined.rev01.k -p single";
+
+#[tokio::main]
+async fn main() {
+    if let Err(err) = run().await {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env()?;
+
+    // 1. Upload the input archive.
+    let input = match std::env::args_os().nth(1) {
+        Some(path) => UploadSource::path(path),
+        None => UploadSource::bytes("input.zip", b"*KEYWORD\n*END\n".to_vec()),
+    };
+    let file = client.upload_file(input).send().await?.into_body();
+    println!("uploaded {} as {}", file.name, file.id);
+
+    // 2. Choose the software: LS-DYNA, its newest listed version.
+    let analyses = client
+        .list_analyses()
+        .page_size(1000)
+        .send()
+        .await?
+        .into_body();
+    let ls_dyna = analyses
+        .results
+        .iter()
+        .find(|a| a.code == ANALYSIS)
+        .ok_or("LS-DYNA is not offered")?;
+    let version = ls_dyna
+        .versions
+        .iter()
+        .flatten()
+        .find_map(|v| v.version_code.clone().or_else(|| v.version.clone()))
+        .ok_or("LS-DYNA lists no version")?;
+    println!(
+        "software: {} {version}",
+        ls_dyna.name.as_deref().unwrap_or(ANALYSIS)
+    );
+
+    // 3. Choose the hardware.
+    let core_types = client
+        .list_core_types()
+        .page_size(1000)
+        .send()
+        .await?
+        .into_body();
+    let core_type = core_types
+        .results
+        .iter()
+        .find(|c| c.code == CORE_TYPE)
+        .ok_or("core type hpc-3 is not offered")?;
+    println!(
+        "hardware: {} ({})",
+        core_type.code,
+        core_type.name.as_deref().unwrap_or("")
+    );
+
+    // 4. Create (save) the job.
+    let analysis = JobAnalysisRequest {
+        command: Some(COMMAND.into()),
+        use_rescale_license: Some(true),
+        analysis: Some(AnalysisRef {
+            version: Some(version),
+            ..AnalysisRef::new(ANALYSIS)
+        }),
+        hardware: Some(Hardware {
+            core_type: Some(CORE_TYPE.into()),
+            cores_per_slot: Some(2),
+            slots: Some(1),
+            ..Default::default()
+        }),
+        input_files: Some(vec![InputFileRef::new(file.id.clone())]),
+        ..Default::default()
+    };
+    let request = JobRequest {
+        billing_priority_value: Some("INSTANT".into()),
+        ..JobRequest::new("LS-DYNA Rust API Setup", vec![analysis])
+    };
+    let job = client.create_job(request).send().await?.into_body();
+    println!("created job {}", job.id);
+
+    // 5. Submit it.
+    client.submit_job(&job.id).send().await?;
+    println!("submitted job {}", job.id);
+
+    // 6. Follow its status history until it completes.
+    let mut seen = HashSet::new();
+    loop {
+        let statuses = client.list_job_statuses(&job.id).send().await?.into_body();
+        // Newest first: print the new ones oldest first.
+        for status in statuses.results.iter().rev() {
+            if seen.insert(status.id.clone()) {
+                let reason = status
+                    .status_reason
+                    .clone()
+                    .flatten()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default();
+                println!("{}  {}{reason}", status.status_date, status.status);
+            }
+        }
+        if statuses
+            .results
+            .first()
+            .is_some_and(|s| s.status.as_str() == "Completed")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+
+    // 7. List the outputs.
+    let outputs = client.list_job_files(&job.id).send().await?.into_body();
+    for output in &outputs.results {
+        println!(
+            "output: {} ({} bytes)",
+            output.name,
+            output.decrypted_size.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
