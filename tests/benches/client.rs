@@ -1,0 +1,134 @@
+//! Client overhead on loopback: the generated client against raw reqwest doing the same request,
+//! and decoding a 1,000-job list page through the client against `serde_json` into the same type.
+//!
+//! Run with `cargo bench -p rescale-tests --bench client`. Compare the pairs' ratios (both sides
+//! run in the same process against the same local server), not absolute times.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::get;
+use criterion::{Criterion, criterion_group, criterion_main};
+use rescale::types;
+
+const KEY: &str = "bench-key";
+
+/// One realistic job, as `get_job` answers it.
+fn job_body() -> Vec<u8> {
+    rescale_tests::read_shared("samples/jobs_create.response.curl.json").into_bytes()
+}
+
+/// A page of 1,000 job summaries.
+fn page_body() -> Vec<u8> {
+    let results: Vec<serde_json::Value> = (0..1000)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("job{i:05}"),
+                "name": format!("LS-DYNA run {i}"),
+                "owner": "demo@example.com",
+                "dateInserted": "2016-11-15T18:40:56.465755Z",
+                "analysisNames": ["LS-DYNA"],
+                "jobStatus": {"content": "Completed", "labelClass": "success", "useLabel": true},
+                "clusterStatusDisplay": {"content": "Stopped", "labelClass": "default", "useLabel": false},
+                "sharedWith": [],
+                "isVisible": true,
+                "storage": 10391660 + i
+            })
+        })
+        .collect();
+    serde_json::to_vec(
+        &serde_json::json!({"count": 1000, "next": null, "previous": null, "results": results}),
+    )
+    .unwrap()
+}
+
+async fn start_server() -> SocketAddr {
+    let job = job_body();
+    let page = page_body();
+    let app = Router::new()
+        .route(
+            "/api/v2/jobs/RcAFeb/",
+            get(move || {
+                let job = job.clone();
+                async move { ([(CONTENT_TYPE, "application/json")], job) }
+            }),
+        )
+        .route(
+            "/api/v2/jobs/",
+            get(move || {
+                let page = page.clone();
+                async move { ([(CONTENT_TYPE, "application/json")], page) }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = runtime.block_on(start_server());
+    let base = format!("http://{addr}");
+    let client = rescale::Client::with_key(&base, KEY).unwrap();
+    let raw = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let auth = format!("Token {KEY}");
+
+    let mut group = c.benchmark_group("get_job");
+    group.bench_function("raw_reqwest", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = raw
+                .get(format!("{base}/api/v2/jobs/RcAFeb/"))
+                .header("authorization", &auth)
+                .send()
+                .await
+                .unwrap();
+            let bytes = response.bytes().await.unwrap();
+            serde_json::from_slice::<types::Job>(&bytes).unwrap()
+        })
+    });
+    group.bench_function("generated_client", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { client.get_job("RcAFeb").send().await.unwrap().into_body() })
+    });
+    group.finish();
+
+    let page = page_body();
+    let mut group = c.benchmark_group("page_of_1000_jobs");
+    group.bench_function("serde_json_from_slice", |b| {
+        b.iter(|| serde_json::from_slice::<types::JobSummaryPage>(&page).unwrap())
+    });
+    group.bench_function("raw_reqwest_loopback", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = raw
+                .get(format!("{base}/api/v2/jobs/"))
+                .header("authorization", &auth)
+                .send()
+                .await
+                .unwrap();
+            let bytes = response.bytes().await.unwrap();
+            serde_json::from_slice::<types::JobSummaryPage>(&bytes).unwrap()
+        })
+    });
+    group.bench_function("generated_client_loopback", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { client.list_jobs().send().await.unwrap().into_body() })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = client;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    targets = benches
+}
+criterion_main!(client);
