@@ -24,6 +24,11 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
         .map(|op| builder(api, op, &rt))
         .collect();
     let pages = page_impls(api, &rt);
+    if api.operations.is_empty() {
+        // A models-only spec: no builders, and no `impl Client` (which would also not compile
+        // where the runtime lives in another crate).
+        return info;
+    }
     quote! {
         #info
 

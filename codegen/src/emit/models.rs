@@ -206,6 +206,7 @@ fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenSt
         .map(|v| {
             let text = match &v.description {
                 Some(d) => format!("`{}`: {d}", v.value),
+                None if v.value.is_empty() => "The empty string.".to_owned(),
                 None => format!("`{}`.", v.value),
             };
             docs::plain(&text)
@@ -328,14 +329,27 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             if v.boxed { quote!(Box<#ty>) } else { ty }
         })
         .collect();
-    let other = format_ident!(
-        "{}",
-        if u.variants.iter().any(|v| v.rust_name == "Other") {
-            "Unrecognized"
-        } else {
-            "Other"
-        }
-    );
+    let other_name = if u.variants.iter().any(|v| v.rust_name == "Other") {
+        "Unrecognized"
+    } else {
+        "Other"
+    };
+    let other = format_ident!("{}", other_name);
+    let variant_docs: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| match v.tags.as_slice() {
+            [] => format!(" A `{}` value.", v.rust_name),
+            tags => format!(
+                " A `{}`, tagged {}.",
+                v.rust_name,
+                tags.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        })
+        .collect();
     match &u.discriminator {
         None => quote! {
             #doc
@@ -343,7 +357,7 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             #[serde(untagged)]
             pub enum #name {
                 #(
-                    #[doc = concat!(" A `", stringify!(#variants), "`.")]
+                    #[doc = #variant_docs]
                     #variants(#payloads),
                 )*
                 /// A value that matches none of the alternatives, kept as sent.
@@ -357,8 +371,8 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
                 .map(|v| {
                     let variant = ident(&v.rust_name);
                     let ty = type_tokens(api, &v.ty, true);
-                    let wrap = if v.boxed { quote!(Box::new(v)) } else { quote!(v) };
-                    quote!(serde_json::from_value::<#ty>(value).map(|v| Self::#variant(#wrap)).map_err(D::Error::custom))
+                    let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
+                    quote!(serde_json::from_value::<#ty>(value).map(#wrap).map_err(D::Error::custom))
                 })
                 .collect();
             let tag_patterns: Vec<TokenStream> = u
@@ -369,14 +383,17 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
                     quote!(#(Some(#tags))|*)
                 })
                 .collect();
+            let tag_doc = format!(
+                " Chosen by the `{property}` property; other values are kept in `{other_name}`."
+            );
             quote! {
                 #doc
                 ///
-                #[doc = concat!(" Chosen by the `", #property, "` property; other values are kept in `", stringify!(#other), "`.")]
+                #[doc = #tag_doc]
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
                     #(
-                        #[doc = concat!(" A `", stringify!(#variants), "`.")]
+                        #[doc = #variant_docs]
                         #variants(#payloads),
                     )*
                     /// A value with a tag this client does not know, kept as sent.

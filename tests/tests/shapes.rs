@@ -1,0 +1,169 @@
+//! Every schema shape the generator models (`tests/specs/shapes.yaml`), compiled by the build
+//! script and exercised here: names, optional vs nullable, open enums, unions, `allOf`, maps,
+//! recursion, and unknown properties kept.
+
+#[allow(dead_code)]
+mod shapes {
+    include!(concat!(env!("OUT_DIR"), "/shapes.rs"));
+}
+
+use serde_json::{Value, json};
+use shapes::types::*;
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug>(
+    value: Value,
+) -> T {
+    let typed: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|err| panic!("{value} does not decode: {err}"));
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap(),
+        value,
+        "round trip changed {typed:?}"
+    );
+    typed
+}
+
+#[test]
+fn struct_fields_names_and_nullability() {
+    let value = json!({
+        "id": "x", "count": 3, "big": 9007199254740993i64, "small": 255, "ratio": 0.5, "precise": 1.0,
+        "flag": false, "when": "2016-11-15T18:41:23.929000Z", "tags": ["a"], "labels": {"k": "v"},
+        "anything": null, "openObject": {"any": [1, {"deep": null}]}, "nullableRequired": null,
+        "nullableOptional": null, "nested": {"depth": 1, "inner": {"leaf": true}}, "status": "Waiting for Cluster",
+        "inlineEnum": "c.d", "type": "t", "self": "s", "2fa": true, "content-type": "text/plain",
+        "with.dot": "d", "with space": "s", "extra": "named like the catch-all", "unlisted": {"kept": [1.5]}
+    });
+    let everything: Everything = round_trip(value);
+    assert_eq!(everything.count, 3i32);
+    assert_eq!(everything.small, Some(255u8));
+    assert_eq!(everything.precise, Some(1.0));
+    assert_eq!(
+        everything.anything,
+        Some(Value::Null),
+        "an explicit null is kept apart from absence"
+    );
+    assert_eq!(everything.nullable_required, None);
+    assert_eq!(everything.nullable_optional, Some(None));
+    assert_eq!(
+        everything
+            .nested
+            .as_ref()
+            .unwrap()
+            .inner
+            .as_ref()
+            .unwrap()
+            .leaf,
+        Some(true)
+    );
+    assert_eq!(everything.status, Some(Status::WaitingForCluster));
+    assert_eq!(everything.inline_enum, Some(EverythingInlineEnum::CD));
+    assert_eq!(everything.r#type.as_deref(), Some("t"));
+    assert_eq!(everything.self_.as_deref(), Some("s"));
+    assert_eq!(everything._2fa, Some(true));
+    assert_eq!(
+        everything.extra.as_deref(),
+        Some("named like the catch-all")
+    );
+    assert_eq!(everything.extra_2["unlisted"], json!({"kept": [1.5]}));
+
+    // Absent optional fields stay absent; the required nullable one is written as null.
+    let minimal: Everything = round_trip(
+        json!({"id": "y", "count": 0, "ratio": 1.5, "tags": [], "nullableRequired": null}),
+    );
+    assert_eq!(minimal.nullable_optional, None);
+    let built = Everything::new("y", 0, 1.5, vec![]);
+    assert_eq!(built, minimal);
+}
+
+#[test]
+fn missing_required_field_is_an_error() {
+    let err = serde_json::from_value::<Everything>(json!({"count": 1})).unwrap_err();
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
+}
+
+#[test]
+fn open_enums_keep_unknown_values() {
+    assert_eq!(round_trip::<Status>(json!("Completed")), Status::Completed);
+    assert_eq!(
+        round_trip::<Status>(json!("Force Stop")),
+        Status::Other("Force Stop".into())
+    );
+    assert_eq!(round_trip::<Priority>(json!(3)), Priority::High);
+    assert_eq!(round_trip::<Priority>(json!(7)), Priority::Other(7));
+    assert_eq!(EverythingInlineEnum::from(""), EverythingInlineEnum::Empty);
+    assert_eq!(
+        "1st".parse::<EverythingInlineEnum>().unwrap(),
+        EverythingInlineEnum::V1st
+    );
+    assert_eq!(Status::WaitingForCluster.to_string(), "Waiting for Cluster");
+}
+
+#[test]
+fn recursive_types_are_boxed() {
+    let tree: Tree = round_trip(
+        json!({"name": "leaf", "parent": {"name": "root", "children": [{"name": "sibling"}]}}),
+    );
+    let parent: &Tree = tree.parent.as_deref().unwrap();
+    assert_eq!(parent.name, "root");
+    let linked: Linked = round_trip(json!({"next": {"back": {"next": {}}}}));
+    assert!(linked.next.unwrap().back.unwrap().next.is_some());
+}
+
+#[test]
+fn tagged_unions_follow_the_discriminator() {
+    assert!(matches!(
+        round_trip::<Message>(json!({"kind": "ping", "a": 1})),
+        Message::Ping(Ping { a: 1, .. })
+    ));
+    assert!(matches!(
+        round_trip::<Message>(json!({"kind": "pong", "b": "x"})),
+        Message::Pong(_)
+    ));
+    // An unknown tag is kept, not rejected.
+    assert!(matches!(
+        round_trip::<Message>(json!({"kind": "pang", "c": true})),
+        Message::Other(_)
+    ));
+    // A known tag with the wrong shape is an error that names the problem.
+    let err = serde_json::from_value::<Message>(json!({"kind": "ping", "a": "not a number"}))
+        .unwrap_err();
+    assert!(err.to_string().contains("invalid type"), "{err}");
+}
+
+#[test]
+fn untagged_unions_take_the_first_alternative_that_fits() {
+    assert_eq!(round_trip::<Scalar>(json!(5)), Scalar::Integer(5));
+    assert_eq!(
+        round_trip::<Scalar>(json!("five")),
+        Scalar::Text("five".into())
+    );
+    assert!(matches!(
+        round_trip::<Scalar>(json!({"name": "t"})),
+        Scalar::Tree(_)
+    ));
+    assert_eq!(
+        round_trip::<Scalar>(json!([1, 2])),
+        Scalar::Other(json!([1, 2]))
+    );
+}
+
+#[test]
+fn all_of_merges_into_one_struct() {
+    let derived: Derived = round_trip(json!({"id": "d", "created": "today", "extra_field": 2.5}));
+    assert_eq!(derived.id, "d");
+    assert_eq!(derived.extra_field, 2.5);
+    assert!(
+        serde_json::from_value::<Derived>(json!({"id": "d"})).is_err(),
+        "required parts of every allOf member apply"
+    );
+}
+
+#[test]
+fn maps_and_closed_objects() {
+    let counts: Counts = round_trip(json!({"a": 1, "b": 2}));
+    assert_eq!(counts["b"], 2);
+    let closed: Closed = serde_json::from_value(json!({"only": "x", "ignored": 1})).unwrap();
+    assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"only": "x"}));
+    let renamed: OptionModel = round_trip(json!({"value": "prelude names do not clash"}));
+    assert_eq!(renamed.value.as_deref(), Some("prelude names do not clash"));
+}
