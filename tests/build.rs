@@ -1,21 +1,36 @@
-//! Generates models from `tests/specs/shapes.yaml` so `tests/tests/shapes.rs` can compile and
-//! exercise every schema shape the generator supports.
+//! Generates the fixture specs under `tests/specs/` (`shapes`, `operations`) so the tests can
+//! compile and exercise every schema and operation shape the generator supports.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-fn main() {
-    let spec_path = "specs/shapes.yaml";
-    println!("cargo:rerun-if-changed={spec_path}");
-    let spec = std::fs::read_to_string(spec_path).expect("tests/specs/shapes.yaml is readable");
-    let config =
-        openapi_gen::Config::new("tests/specs/shapes.yaml").runtime_path("rescale::runtime");
-    let code = match openapi_gen::generate(&spec, &config) {
-        Ok(code) => code,
-        Err(err) => panic!("{err}"),
-    };
-    let out =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("shapes.rs");
-    if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
-        std::fs::write(&out, code).expect("OUT_DIR is writable");
+const FIXTURES: &[&str] = &["shapes", "operations"];
+
+fn main() -> ExitCode {
+    println!("cargo:rerun-if-changed=build.rs");
+    for name in FIXTURES {
+        if let Err(message) = generate(name) {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
     }
+    ExitCode::SUCCESS
+}
+
+/// Generates `specs/{name}.yaml` into `OUT_DIR/{name}.rs`, against the `rescale` crate's runtime
+/// (so the operations come as the `ClientExt` trait).
+fn generate(name: &str) -> Result<(), String> {
+    let spec_path = format!("specs/{name}.yaml");
+    println!("cargo:rerun-if-changed={spec_path}");
+    let spec = std::fs::read_to_string(&spec_path)
+        .map_err(|err| format!("cannot read {spec_path}: {err}"))?;
+    let config =
+        openapi_gen::Config::new(format!("tests/{spec_path}")).runtime_path("rescale::runtime");
+    let code = openapi_gen::generate(&spec, &config).map_err(|err| err.to_string())?;
+    let out_dir = std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?;
+    let out = PathBuf::from(out_dir).join(format!("{name}.rs"));
+    if std::fs::read(&out).is_ok_and(|old| old == code.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(&out, code).map_err(|err| format!("cannot write {}: {err}", out.display()))
 }

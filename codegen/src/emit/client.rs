@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
     let rt = config.runtime_tokens();
     let info = api_info(api, config, &rt);
-    let methods: Vec<TokenStream> = api
+    let methods: Vec<ClientMethod> = api
         .operations
         .iter()
         .map(|op| client_method(api, op, &rt))
@@ -24,6 +24,44 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
         .map(|op| builder(api, op, &rt))
         .collect();
     let pages = page_impls(api, &rt);
+    let client_impl = if config.runtime_path == "crate"
+        || config.runtime_path.starts_with("crate::")
+    {
+        let methods = methods.iter().map(|m| {
+            let (doc, signature, body) = (&m.doc, &m.signature, &m.body);
+            quote!(#doc pub #signature { #body })
+        });
+        quote! {
+            impl #rt::Client {
+                #(#methods)*
+            }
+        }
+    } else {
+        // The runtime is another crate's: inherent methods cannot be added to its `Client`, so
+        // the operations come as an extension trait.
+        let declarations = methods.iter().map(|m| {
+            let (doc, signature) = (&m.doc, &m.signature);
+            quote!(#doc #signature;)
+        });
+        let definitions = methods.iter().map(|m| {
+            let (signature, body) = (&m.signature, &m.body);
+            quote!(#signature { #body })
+        });
+        let trait_doc = format!(
+            " The operations of {}, as methods on the runtime's `Client` (bring this trait into scope).",
+            api.title
+        );
+        quote! {
+            #[doc = #trait_doc]
+            pub trait ClientExt {
+                #(#declarations)*
+            }
+
+            impl ClientExt for #rt::Client {
+                #(#definitions)*
+            }
+        }
+    };
     if api.operations.is_empty() {
         // A models-only spec: no builders, and no `impl Client` (which would also not compile
         // where the runtime lives in another crate).
@@ -42,9 +80,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
 
         #pages
 
-        impl #rt::Client {
-            #(#methods)*
-        }
+        #client_impl
     }
 }
 
@@ -200,7 +236,14 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
     out
 }
 
-fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
+/// One operation's method on `Client`, in pieces so it can be an inherent method or a trait method.
+struct ClientMethod {
+    doc: TokenStream,
+    signature: TokenStream,
+    body: TokenStream,
+}
+
+fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
     let name = ident(&op.rust_name);
     let builder = ident(&op.builder_name);
     let body_docs = op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default();
@@ -249,11 +292,10 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
     }
     let extra_doc = docs::plain(&extra);
     doc.extend(extra_doc);
-    quote! {
-        #doc
-        pub fn #name(&self, #(#args),*) -> builders::#builder {
-            builders::#builder::new(self.clone(), #(#arg_names),*)
-        }
+    ClientMethod {
+        doc,
+        signature: quote!(fn #name(&self, #(#args),*) -> builders::#builder),
+        body: quote!(builders::#builder::new(self.clone(), #(#arg_names),*)),
     }
 }
 
@@ -579,10 +621,15 @@ fn response(
                 let pattern = pattern(&r.status);
                 if r.body == ResponseBody::Empty {
                     variants.push(quote!(#[doc = #doc] #variant,));
-                    arms.push(quote!(#pattern => Ok(response.empty().await?.map(|()| #enum_name::#variant)),));
+                    arms.push(quote!(#pattern => response.empty().await.map(|answer| answer.map(|()| #enum_name::#variant)),));
                 } else {
                     variants.push(quote!(#[doc = #doc] #variant(#ty),));
-                    arms.push(quote!(#pattern => Ok((#decode)?.map(#enum_name::#variant)),));
+                    let arm = if r.body == ResponseBody::Binary {
+                        quote!(#pattern => Ok(response.stream().map(#enum_name::#variant)),)
+                    } else {
+                        quote!(#pattern => #decode.map(|answer| answer.map(#enum_name::#variant)),)
+                    };
+                    arms.push(arm);
                 }
             }
             let doc = format!(

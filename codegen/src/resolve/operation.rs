@@ -309,7 +309,7 @@ impl<'a> Resolver<'a> {
                 .unwrap_or(false);
         Some(Param {
             name: name.to_owned(),
-            rust_name: scope.claim(names::field_name(name)),
+            rust_name: scope.claim(param_name(name)),
             location,
             required,
             ty,
@@ -690,6 +690,16 @@ impl<'a> Resolver<'a> {
             next_option_depth: option_depth(next),
             style,
         })
+    }
+}
+
+/// The Rust name of a parameter: a name the builder already uses for a method gets `_param`.
+fn param_name(name: &str) -> String {
+    let base = names::field_name(name);
+    if BUILDER_METHODS.contains(&base.as_str()) {
+        format!("{base}_param")
+    } else {
+        base
     }
 }
 

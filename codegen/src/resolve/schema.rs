@@ -240,7 +240,15 @@ impl<'a> Resolver<'a> {
             .get("format")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let guessed = primary.or_else(|| {
+        // OpenAPI 3.1 `const` without a `type`: the constant's own type.
+        let const_type = match map.get("const") {
+            Some(Value::String(_)) => Some("string"),
+            Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
+            Some(Value::Float(_)) => Some("number"),
+            Some(Value::Bool(_)) => Some("boolean"),
+            _ => None,
+        };
+        let guessed = primary.or(const_type).or_else(|| {
             if map.contains_key("properties") || map.contains_key("additionalProperties") {
                 Some("object")
             } else if map.contains_key("items") {
