@@ -19,6 +19,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod runtime;
 
 include!(concat!(env!("OUT_DIR"), "/rescale.rs"));
