@@ -92,6 +92,44 @@ impl Value {
         }
     }
 
+    /// Pretty JSON text with two-space indentation, keys in source order (for examples in docs).
+    pub fn to_pretty_json(&self) -> String {
+        let mut out = String::new();
+        self.write_pretty(&mut out, 0);
+        out
+    }
+
+    fn write_pretty(&self, out: &mut String, indent: usize) {
+        let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+        match self {
+            Value::Array(items) if !items.is_empty() => {
+                out.push_str("[\n");
+                for (i, item) in items.iter().enumerate() {
+                    pad(out, indent + 2);
+                    item.write_pretty(out, indent + 2);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push(']');
+            }
+            Value::Object(map) if !map.is_empty() => {
+                out.push_str("{\n");
+                for (i, (key, value)) in map.iter().enumerate() {
+                    pad(out, indent + 2);
+                    out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                    out.push_str(": ");
+                    value.write_pretty(out, indent + 2);
+                    out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push('}');
+            }
+            Value::Array(_) => out.push_str("[]"),
+            Value::Object(_) => out.push_str("{}"),
+            scalar => out.push_str(&scalar.to_json().to_string()),
+        }
+    }
+
     /// Converts to `serde_json::Value` (for examples and defaults that are emitted as JSON).
     pub fn to_json(&self) -> serde_json::Value {
         match self {

@@ -269,11 +269,12 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
             let first_line = text.lines().next().unwrap_or("");
-            extra.push_str(&format!(
-                "\n- `{}`: {}",
-                input.rust_name.trim_start_matches("r#"),
-                first_line
-            ));
+            let name = input.rust_name.trim_start_matches("r#");
+            if first_line.is_empty() {
+                extra.push_str(&format!("\n- `{name}`"));
+            } else {
+                extra.push_str(&format!("\n- `{name}`: {first_line}"));
+            }
         }
     }
     let optional: Vec<&Input> = inputs.iter().filter(|i| !i.required).collect();
@@ -289,6 +290,16 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
     }
     if op.pagination.is_some() {
         extra.push_str("\n\nThe answer is one page; `into_stream()` on the builder yields every item of every page.");
+    }
+    if let Some(example) = op
+        .body
+        .as_ref()
+        .and_then(|b| b.docs.example.as_deref())
+        .filter(|e| e.len() <= 4000)
+    {
+        extra.push_str("\n\n# Example body\n\n```json\n");
+        extra.push_str(example);
+        extra.push_str("\n```");
     }
     let extra_doc = docs::plain(&extra);
     doc.extend(extra_doc);

@@ -453,7 +453,7 @@ pub(crate) fn docs_of(value: &Value) -> Docs {
                 .and_then(Value::as_array)
                 .and_then(|list| list.first())
         })
-        .map(|example| serde_json::to_string_pretty(&example.to_json()).unwrap_or_default());
+        .map(|example| example.to_pretty_json());
     Docs {
         summary: text("title").or_else(|| text("summary")),
         description: text("description"),

@@ -445,12 +445,16 @@ impl<'a> Resolver<'a> {
             BodyKind::Json(TypeRef::Option(inner)) => BodyKind::Json(*inner),
             other => other,
         };
+        let mut docs = docs_of(body);
+        if docs.example.is_none() {
+            docs.example = media_example(media);
+        }
         Some(Body {
             media_type: chosen,
             kind,
             required,
             other_media_types,
-            docs: docs_of(body),
+            docs,
         })
     }
 
@@ -691,6 +695,18 @@ impl<'a> Resolver<'a> {
             style,
         })
     }
+}
+
+/// The example of a media type object: `example`, or the first of `examples` (its `value`).
+fn media_example(media: &Value) -> Option<String> {
+    let example = media.get("example").or_else(|| {
+        media
+            .get("examples")
+            .and_then(Value::as_object)
+            .and_then(|all| all.values().next())
+            .and_then(|first| first.get("value"))
+    })?;
+    Some(example.to_pretty_json())
 }
 
 /// The Rust name of a parameter: a name the builder already uses for a method gets `_param`.
