@@ -8,6 +8,16 @@
 //! The API key never appears in the `Debug` or `Display` output of any type here.
 
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 mod client;
 mod config;
@@ -15,6 +25,7 @@ mod download;
 mod error;
 mod pagination;
 mod params;
+mod ratelimit;
 mod request;
 mod response;
 mod retry;
@@ -36,6 +47,9 @@ pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
 pub use futures::Stream;
 pub use pagination::{NextPage, Page, paginate, paginate_prepared};
 pub use params::{ObjectStyle, json_text, query_structured};
+pub use ratelimit::{
+    Classifier, RateLimit, SCOPE_JOB_READS, SCOPE_OTHER, SCOPE_SUBMISSION, rescale_scope,
+};
 pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use retry::RetryPolicy;
