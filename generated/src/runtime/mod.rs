@@ -54,3 +54,4 @@ pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use retry::RetryPolicy;
 pub use upload::{Multipart, UploadSource};
+pub(crate) use upload::{Tap, TapEvent};
