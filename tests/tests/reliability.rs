@@ -1180,3 +1180,44 @@ async fn waiting_for_a_request_slot_times_out_instead_of_hanging() {
     assert_eq!(job.id, "j1");
     assert_eq!(server.requests(), 2);
 }
+
+#[tokio::test]
+async fn connect_timeouts_are_typed_and_retried_even_for_a_create() {
+    // A listener that never accepts, with its backlog filled: new connections get no answer.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let addr = socket.local_addr().expect("addr");
+    let _listener = socket.listen(1).expect("listen");
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(s)) =
+            tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await
+        {
+            fillers.push(s);
+        }
+    }
+    let c = Client::builder(&rescale::API)
+        .base_url(format!("http://{addr}"))
+        .api_key(KEY)
+        .connect_timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(30))
+        .retry_policy(fast())
+        .build()
+        .expect("client");
+    for err in [
+        c.get_job("j1").send().await.expect_err("no connection"),
+        c.create_job(job_request("c"))
+            .send()
+            .await
+            .expect_err("no connection"),
+    ] {
+        match &err {
+            Error::Timeout(t) => assert_eq!(t.kind(), TimeoutKind::Connect, "{err:?}"),
+            other => panic!("expected a connect timeout, got {other:?}"),
+        }
+        assert_no_key(&err);
+    }
+    drop(fillers);
+}
