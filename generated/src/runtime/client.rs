@@ -205,7 +205,7 @@ impl Client {
     }
 
     /// The path of `url` relative to the base URL's path prefix, for the rate limit classifier.
-    fn relative_path<'u>(&self, url: &'u Url) -> &'u str {
+    pub(crate) fn relative_path<'u>(&self, url: &'u Url) -> &'u str {
         let prefix = self.inner.base_url.path().trim_end_matches('/');
         match url.path().strip_prefix(prefix) {
             Some(rest) if rest.starts_with('/') => rest,

@@ -1,4 +1,5 @@
-//! Hand-written runtime of the client: HTTP, auth, errors, pagination.
+//! Hand-written runtime of the client: HTTP, auth, errors, retries, timeouts, rate limits,
+//! pagination.
 //!
 //! The generated code builds a [`Request`] per operation, sends it with [`Client::execute`], and
 //! reads the [`RawResponse`]. Nothing here is specific to one API except the recognition of
