@@ -414,6 +414,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn tap_sees_exactly_the_bytes_sent_and_each_reopening() {
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let log = seen.clone();
+        let tap: Tap = Arc::new(move |event: TapEvent<'_>| {
+            let entry = match event {
+                TapEvent::Start => "start".to_owned(),
+                TapEvent::Chunk(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            };
+            log.lock().expect("lock").push(entry);
+        });
+        // The tracked body is cut at the declared length; the tap sees what is sent.
+        let _: Vec<_> = Tracked::new(chunks(&[b"abc", b"defg"]), Some(5), Progress::new())
+            .with_tap(Some(tap.clone()))
+            .collect()
+            .await;
+        assert_eq!(*seen.lock().expect("lock"), ["abc", "de"]);
+        // Opening a source (again, for a retry) announces a fresh start.
+        let src = UploadSource::bytes("a.txt", &b"xyz"[..]).with_tap(tap);
+        seen.lock().expect("lock").clear();
+        for _ in 0..2 {
+            assert!(src.open(&Progress::new()).await.is_ok());
+        }
+        assert_eq!(
+            *seen.lock().expect("lock"),
+            ["start", "xyz", "start", "xyz"]
+        );
+    }
+
+    #[tokio::test]
     async fn stream_source_is_one_shot() {
         let src = UploadSource::stream("s.bin", None, futures::stream::empty());
         assert!(!src.is_replayable());
