@@ -330,6 +330,30 @@ async fn truncated_json_is_a_decode_error_keeping_the_body() {
     }
     assert_no_key(&err);
     assert_eq!(server.requests(), 1, "a complete answer is not asked again");
+
+    // JSON cut short by a connection closed (cleanly) before the announced length: the GET is
+    // sent again and the second, complete answer decodes.
+    let closed = RawServer::start(|n, _, mut socket| async move {
+        if n == 0 {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                JOB_JSON.len()
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&JOB_JSON.as_bytes()[..20]).await;
+            let _ = socket.shutdown().await;
+        } else {
+            respond(socket, "200 OK", "", JOB_JSON.as_bytes()).await;
+        }
+    })
+    .await;
+    let job = client(&closed.base_url())
+        .get_job("j1")
+        .send()
+        .await
+        .expect("fetched again");
+    assert_eq!(job.id, "j1");
+    assert_eq!(closed.requests(), 2);
 }
 
 #[tokio::test]
@@ -418,16 +442,17 @@ async fn a_slow_trickle_ends_with_a_timeout_not_a_hang() {
     assert_eq!(stalled.requests(), 1);
 }
 
-#[tokio::test]
-async fn a_50_mb_error_body_is_capped_at_1_mib() {
-    const ANNOUNCED: usize = 50 * 1024 * 1024;
+const ANNOUNCED: usize = 50 * 1024 * 1024;
+
+/// A server whose every answer is `status` with a 50 MB body; counts the bytes it wrote.
+async fn huge_error_server(status: &'static str) -> (RawServer, Arc<AtomicU64>) {
     let written = Arc::new(AtomicU64::new(0));
     let counter = written.clone();
     let server = RawServer::start(move |_, _, mut socket| {
         let counter = counter.clone();
         async move {
             let head = format!(
-                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\n\
+                "HTTP/1.1 {status}\r\nContent-Type: text/html\r\n\
                  Content-Length: {ANNOUNCED}\r\n\r\n"
             );
             if socket.write_all(head.as_bytes()).await.is_err() {
@@ -443,6 +468,12 @@ async fn a_50_mb_error_body_is_capped_at_1_mib() {
         }
     })
     .await;
+    (server, written)
+}
+
+#[tokio::test]
+async fn a_50_mb_error_body_is_capped_at_1_mib() {
+    let (server, written) = huge_error_server("500 Internal Server Error").await;
     let err = client(&server.base_url())
         .get_job("j1")
         .send()
@@ -461,6 +492,22 @@ async fn a_50_mb_error_body_is_capped_at_1_mib() {
     let sent = written.load(Ordering::Relaxed);
     println!("50 MB error body: the server managed to write {sent} bytes before the client left");
     assert!(sent < ANNOUNCED as u64, "the client stopped reading");
+
+    // A 503 with a 50 MB body is retried; the bodies of the retried answers are not read.
+    let (server, written) = huge_error_server("503 Service Unavailable").await;
+    let err = client(&server.base_url())
+        .get_job("j1")
+        .send()
+        .await
+        .expect_err("503");
+    let api = err.as_api().expect("an API error");
+    assert_eq!(api.status().as_u16(), 503);
+    assert!(api.is_truncated());
+    assert_eq!(server.requests(), 4, "1 try + 3 retries");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sent = written.load(Ordering::Relaxed);
+    println!("4 × 503 with 50 MB bodies: the server wrote {sent} bytes in all");
+    assert!(sent < ANNOUNCED as u64);
 }
 
 #[tokio::test]
