@@ -1268,3 +1268,50 @@ async fn connect_timeouts_are_typed_and_retried_even_for_a_create() {
     }
     drop(fillers);
 }
+
+#[tokio::test]
+async fn a_429_holds_the_rate_limited_scope_and_the_retry_waits_for_its_token() {
+    let sim = simulator(ClockMode::Manual).await;
+    let c = Client::builder(&rescale::API)
+        .base_url(sim.base_url())
+        .api_key(KEY)
+        .retry_policy(fast())
+        .rate_limit(RateLimit::rescale())
+        .build()
+        .expect("client");
+    let job = c
+        .create_job(job_request("held"))
+        .send()
+        .await
+        .expect("created");
+    let path = format!("/api/v2/jobs/{}/", job.id);
+    sim.inject_fault(FaultSpec::new(429, 1).path_prefix(&path).retry_after(1))
+        .expect("fault");
+    let started = Instant::now();
+    let order = AtomicUsize::new(0);
+    let (first, second) = tokio::join!(
+        async {
+            let answer = c.get_job(&job.id).send().await;
+            (answer, order.fetch_add(1, Ordering::SeqCst))
+        },
+        async {
+            // Sent while the scope is held: it queues behind the throttled call's retry instead
+            // of going out at once.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let answer = c.get_job(&job.id).send().await;
+            (answer, order.fetch_add(1, Ordering::SeqCst))
+        }
+    );
+    assert_eq!(first.0.expect("retried").id, job.id);
+    assert_eq!(second.0.expect("waited").id, job.id);
+    assert_eq!(
+        (first.1, second.1),
+        (0, 1),
+        "the later call waited behind the retry"
+    );
+    assert_eq!(sim.requests_seen("GET", &path), 3, "one 429, two answers");
+    println!(
+        "429 with Retry-After: 1 under RateLimit::rescale(): both reads done after {:?}",
+        started.elapsed()
+    );
+}

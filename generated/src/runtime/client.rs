@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
@@ -60,7 +61,8 @@ const DEFAULT_MAX_CONCURRENT: usize = 32;
 /// slot counts towards the request timeout, so a call never hangs waiting for one.
 ///
 /// With a [`RateLimit`] ([`ClientBuilder::rate_limit`], off by default) every try first waits
-/// for a token of its scope; that wait does not count towards the timeout.
+/// for a token of its scope; that wait does not count towards the timeout. A 429 answer with a
+/// `Retry-After` holds its whole scope for that long, so concurrent callers back off as well.
 ///
 /// [`CallOptions::timeout`]: crate::runtime::CallOptions::timeout
 /// [`UploadSource`]: crate::runtime::UploadSource
@@ -260,12 +262,22 @@ impl Client {
                 Ok(Err(_)) => Outcome::TransportFailed,
                 Err(_) => Outcome::TimedOut,
             };
+            // A throttled answer holds the whole scope of the rate limit, so other callers back
+            // off too; a retry then waits for its token instead of sleeping here as well.
+            let held = match (&self.inner.rate_limit, outcome) {
+                (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait))) => {
+                    limit.hold(&request.method, self.relative_path(&request.url), wait)
+                }
+                _ => false,
+            };
             if let Decision::RetryAfter(wait) =
                 decide(&policy, retry, request.idempotent, replayable, outcome)
             {
                 drop(sent);
                 drop(permit);
-                tokio::time::sleep(wait).await;
+                if !held {
+                    tokio::time::sleep(wait).await;
+                }
                 retry += 1;
                 continue;
             }

@@ -181,6 +181,28 @@ impl RateLimit {
         bucket.reserve(limit, now)
     }
 
+    /// After the server throttled a request (429 with `Retry-After: wait`), makes the next token
+    /// of its scope due no earlier than `wait` from now, so that every caller of the scope backs
+    /// off, not just the one that was refused. Returns whether the scope is limited (and so held).
+    pub(crate) fn hold(&self, method: &Method, path: &str, wait: Duration) -> bool {
+        let Some(scope) = self.scope_of(method, path) else {
+            return false;
+        };
+        let Some(limit) = self.limits.get(scope).copied() else {
+            return false;
+        };
+        let now = self.clock.now();
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bucket = state
+            .entry(scope)
+            .or_insert_with(|| Bucket::full(limit, now));
+        bucket.hold(limit, now, wait);
+        true
+    }
+
     /// Waits until the request may be sent (see [`RateLimit::reserve`]).
     pub(crate) async fn acquire(&self, method: &Method, path: &str) {
         let wait = self.reserve(method, path);
@@ -225,11 +247,16 @@ impl Bucket {
         }
     }
 
-    /// Takes one token at `now`; returns the wait until that token is due.
-    fn reserve(&mut self, limit: ScopeLimit, now: Duration) -> Duration {
+    /// Adds the tokens due between the last update and `now`.
+    fn refill(&mut self, limit: ScopeLimit, now: Duration) {
         let elapsed = now.saturating_sub(self.at).as_secs_f64();
         self.tokens = (self.tokens + elapsed * limit.per_second).min(limit.burst);
         self.at = self.at.max(now);
+    }
+
+    /// Takes one token at `now`; returns the wait until that token is due.
+    fn reserve(&mut self, limit: ScopeLimit, now: Duration) -> Duration {
+        self.refill(limit, now);
         self.tokens -= 1.0;
         if self.tokens >= 0.0 {
             Duration::ZERO
@@ -237,6 +264,16 @@ impl Bucket {
             let secs = -self.tokens / limit.per_second;
             Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
         }
+    }
+}
+
+impl Bucket {
+    /// Makes the next token due no earlier than `wait` after `now` (tokens already reserved
+    /// further ahead stay where they are).
+    fn hold(&mut self, limit: ScopeLimit, now: Duration, wait: Duration) {
+        self.refill(limit, now);
+        let at_most = 1.0 - wait.as_secs_f64() * limit.per_second;
+        self.tokens = self.tokens.min(at_most);
     }
 }
 
@@ -343,6 +380,42 @@ mod tests {
             assert_eq!(rl.reserve(&Method::POST, "/b/"), Duration::ZERO);
         }
         assert_eq!(rl.scope_of(&Method::POST, "/b/"), None);
+    }
+
+    #[test]
+    fn a_throttled_answer_holds_the_whole_scope() {
+        // 11 per 10 s, burst 5: plenty of tokens, until the server says "wait 30 s".
+        let (rl, clock) = limiter(11, Duration::from_secs(10), 5);
+        assert_eq!(rl.reserve(&Method::GET, "/x/"), Duration::ZERO);
+        assert!(rl.hold(&Method::GET, "/x/", Duration::from_secs(30)));
+        assert!(close(
+            rl.reserve(&Method::GET, "/x/"),
+            Duration::from_secs(30)
+        ));
+        // Later callers queue behind it at the refill rate (6 per 10 s).
+        let next = rl.reserve(&Method::GET, "/x/");
+        assert!(
+            close(next, Duration::from_secs(30) + Duration::from_secs(10) / 6),
+            "{next:?}"
+        );
+        // Once the hold is over, the bucket refills as usual.
+        clock.advance(Duration::from_secs(1000));
+        assert_eq!(rl.reserve(&Method::GET, "/x/"), Duration::ZERO);
+        // A hold shorter than the queue already waiting changes nothing.
+        let (rl, _) = limiter(2, Duration::from_secs(10), 1);
+        assert_eq!(rl.reserve(&Method::GET, "/x/"), Duration::ZERO);
+        assert!(close(
+            rl.reserve(&Method::GET, "/x/"),
+            Duration::from_secs(10)
+        ));
+        rl.hold(&Method::GET, "/x/", Duration::from_secs(1));
+        assert!(close(
+            rl.reserve(&Method::GET, "/x/"),
+            Duration::from_secs(20)
+        ));
+        // Unlimited requests are not held.
+        let free = RateLimit::new(|_, _| None);
+        assert!(!free.hold(&Method::GET, "/x/", Duration::from_secs(5)));
     }
 
     #[test]
