@@ -22,13 +22,15 @@
 #![warn(missing_docs)]
 
 pub mod runtime;
+pub mod transfer;
 
 include!(concat!(env!("OUT_DIR"), "/rescale.rs"));
 
 pub use runtime::{
-    ApiError, ApiErrorKind, ApiResponse, ByteStream, Client, ClientBuilder, Error, RetryPolicy,
-    UploadSource,
+    ApiError, ApiErrorKind, ApiResponse, ByteStream, Client, ClientBuilder, Error, RateLimit,
+    RetryPolicy, UploadSource,
 };
+pub use transfer::{CheckedDownload, CheckedUpload};
 
 impl Client {
     /// A client configured from the environment: the key from `RESCALE_API_KEY` (set inside

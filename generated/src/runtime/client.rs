@@ -5,15 +5,18 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
 use crate::runtime::config::{
     EnvSettings, SecretString, looks_like_jwt, same_origin, validate_base_url,
 };
+use crate::runtime::ratelimit::RateLimit;
 use crate::runtime::request::{Body, encode_cookie_value};
 use crate::runtime::retry::{Decision, Outcome, decide, retry_after_from_headers};
 use crate::runtime::upload::Progress;
@@ -29,6 +32,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_READ_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Most redirects followed.
 const MAX_REDIRECTS: usize = 10;
+/// Default most requests in flight at once (see [`ClientBuilder::max_concurrent_requests`]).
+const DEFAULT_MAX_CONCURRENT: usize = 32;
 
 /// A client of one API. Cheap to clone: clones share one connection pool and configuration.
 ///
@@ -47,6 +52,18 @@ const MAX_REDIRECTS: usize = 10;
 ///   ends with [`Error::Timeout`] instead of hanging. Time the consumer spends between polls
 ///   does not count.
 ///
+/// # Concurrency and rate limits
+///
+/// At most [`ClientBuilder::max_concurrent_requests`] requests (default 32) are in flight at
+/// once; more wait their turn, so a burst of a thousand calls reuses a few dozen connections
+/// instead of opening a thousand sockets. A slot is held from sending until the answer's body
+/// has been read (a streamed body gives its slot back once the head is in), and the wait for a
+/// slot counts towards the request timeout, so a call never hangs waiting for one.
+///
+/// With a [`RateLimit`] ([`ClientBuilder::rate_limit`], off by default) every try first waits
+/// for a token of its scope; that wait does not count towards the timeout. A 429 answer with a
+/// `Retry-After` holds its whole scope for that long, so concurrent callers back off as well.
+///
 /// [`CallOptions::timeout`]: crate::runtime::CallOptions::timeout
 /// [`UploadSource`]: crate::runtime::UploadSource
 /// [`Multipart`]: crate::runtime::Multipart
@@ -63,6 +80,9 @@ struct Inner {
     timeout: Duration,
     read_idle_timeout: Duration,
     retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
+    slots: Option<Arc<Semaphore>>,
+    max_concurrent: usize,
 }
 
 /// The credential, ready to attach.
@@ -91,6 +111,8 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("read_idle_timeout", &self.inner.read_idle_timeout)
             .field("retry", &self.inner.retry)
+            .field("rate_limit", &self.inner.rate_limit)
+            .field("max_concurrent_requests", &self.inner.max_concurrent)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +139,8 @@ pub struct ClientBuilder {
     read_idle_timeout: Duration,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    rate_limit: Option<RateLimit>,
+    max_concurrent: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -131,6 +155,8 @@ impl fmt::Debug for ClientBuilder {
             .field("read_idle_timeout", &self.read_idle_timeout)
             .field("retry", &self.retry)
             .field("custom_http_client", &self.http.is_some())
+            .field("rate_limit", &self.rate_limit)
+            .field("max_concurrent_requests", &self.max_concurrent)
             .finish()
     }
 }
@@ -148,7 +174,19 @@ impl Client {
             read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
             http: None,
+            rate_limit: None,
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
         }
+    }
+
+    /// The client's retry policy (a call may override it).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The client's rate limiter, if it has one.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        self.inner.rate_limit.as_ref()
     }
 
     /// The base URL requests are made against (without trailing slash).
@@ -165,6 +203,25 @@ impl Client {
     /// retries by the [`RetryPolicy`], and returns the answer whatever its status (turn a
     /// non-success answer into an error with [`RawResponse::into_error`]).
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        self.execute_from(request, 0).await
+    }
+
+    /// The path of `url` relative to the base URL's path prefix, for the rate limit classifier.
+    pub(crate) fn relative_path<'u>(&self, url: &'u Url) -> &'u str {
+        let prefix = self.inner.base_url.path().trim_end_matches('/');
+        match url.path().strip_prefix(prefix) {
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => url.path(),
+        }
+    }
+
+    /// [`Client::execute`] with `retry` retries already spent (a replay after a body read
+    /// failed continues the count).
+    pub(crate) async fn execute_from(
+        &self,
+        request: Request,
+        mut retry: u32,
+    ) -> Result<RawResponse, Error> {
         let policy = request
             .options
             .retry
@@ -172,12 +229,28 @@ impl Client {
             .unwrap_or_else(|| self.inner.retry.clone());
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let replayable = request.body.is_replayable();
-        let mut retry = 0u32;
         loop {
+            if let Some(limit) = &self.inner.rate_limit {
+                limit
+                    .acquire(&request.method, self.relative_path(&request.url))
+                    .await;
+            }
             let progress = Progress::new();
             let http_request = self.to_http(&request, &progress).await?;
-            let sent =
-                with_timeout(self.inner.http.execute(http_request), timeout, &progress).await;
+            let slots = self.inner.slots.clone();
+            let http = &self.inner.http;
+            let send = async move {
+                // A closed semaphore (never closed here) would mean no limit.
+                let permit = match slots {
+                    Some(slots) => slots.acquire_owned().await.ok(),
+                    None => None,
+                };
+                (permit, http.execute(http_request).await)
+            };
+            let (permit, sent) = match with_timeout(send, timeout, &progress).await {
+                Ok((permit, answer)) => (permit, Ok(answer)),
+                Err(timeout_error) => (None, Err(timeout_error)),
+            };
             let outcome = match &sent {
                 Ok(Ok(response)) => Outcome::Answered(
                     response.status(),
@@ -189,24 +262,43 @@ impl Client {
                 Ok(Err(_)) => Outcome::TransportFailed,
                 Err(_) => Outcome::TimedOut,
             };
+            // A throttled answer holds the whole scope of the rate limit, so other callers back
+            // off too; a retry then waits for its token instead of sleeping here as well.
+            let held = match (&self.inner.rate_limit, outcome) {
+                (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait))) => {
+                    limit.hold(&request.method, self.relative_path(&request.url), wait)
+                }
+                _ => false,
+            };
             if let Decision::RetryAfter(wait) =
                 decide(&policy, retry, request.idempotent, replayable, outcome)
             {
                 drop(sent);
-                tokio::time::sleep(wait).await;
+                drop(permit);
+                if !held {
+                    tokio::time::sleep(wait).await;
+                }
                 retry += 1;
                 continue;
             }
             return match sent {
                 Ok(Ok(response)) => {
                     let deadline = progress_deadline(&progress, timeout);
+                    let replay = (request.idempotent && replayable).then(|| Replay {
+                        client: self.clone(),
+                        request: request.clone(),
+                        policy: policy.clone(),
+                        retry,
+                    });
                     Ok(RawResponse::new(
                         response,
                         deadline,
                         timeout,
                         self.inner.read_idle_timeout,
                         self.secret_param(),
-                    ))
+                    )
+                    .with_slot(permit)
+                    .with_replay(replay))
                 }
                 Ok(Err(e)) => Err(self.transport_error(e, timeout)),
                 Err(timeout_error) => Err(Error::Timeout(timeout_error)),
@@ -333,6 +425,34 @@ impl Client {
         builder
             .build()
             .map_err(|e| self.transport_error(e, Duration::ZERO))
+    }
+}
+
+/// What is needed to send an idempotent request again when its buffered body could not be read
+/// (the connection dropped mid-body).
+pub(crate) struct Replay {
+    client: Client,
+    request: Request,
+    policy: RetryPolicy,
+    /// Retries already spent.
+    retry: u32,
+}
+
+impl Replay {
+    /// Sends the request again after the policy's backoff, if the policy allows another retry.
+    pub(crate) async fn again(self) -> Option<Result<RawResponse, Error>> {
+        let wait = match decide(
+            &self.policy,
+            self.retry,
+            true,
+            true,
+            Outcome::TransportFailed,
+        ) {
+            Decision::RetryAfter(wait) => wait,
+            Decision::Stop => return None,
+        };
+        tokio::time::sleep(wait).await;
+        Some(self.client.execute_from(self.request, self.retry + 1).await)
     }
 }
 
@@ -465,6 +585,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Waits for a token of the request's scope before every try (off by default); see
+    /// [`RateLimit`] and [`RateLimit::rescale`] for Rescale's hourly limits.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Most requests in flight at once (default 32; `0`: no limit). Calls beyond it wait for a
+    /// slot (within their timeout), which keeps the number of connections bounded: with
+    /// HTTP/1.1 each request in flight needs its own connection.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent = n;
+        self
+    }
+
     /// Uses this reqwest client (its own connect timeout, proxy, TLS and redirect settings
     /// apply). The default client follows up to 10 redirects, never from https to http, and,
     /// when the key travels in a custom header, never to another origin.
@@ -553,6 +688,13 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 read_idle_timeout: self.read_idle_timeout,
                 retry: self.retry,
+                rate_limit: self.rate_limit,
+                slots: (self.max_concurrent > 0).then(|| {
+                    Arc::new(Semaphore::new(
+                        self.max_concurrent.min(Semaphore::MAX_PERMITS),
+                    ))
+                }),
+                max_concurrent: self.max_concurrent,
             }),
         })
     }

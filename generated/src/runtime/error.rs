@@ -51,6 +51,18 @@ pub enum Error {
     /// another host (refused so the key is never sent there) or a pagination link that loops.
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
+    /// Data did not arrive intact: a checksum or length computed locally differs from the one
+    /// the server reported (an upload whose stored `md5` is not the local file's, a download
+    /// shorter than announced).
+    #[error("integrity check failed: the {what} is {actual}, expected {expected}")]
+    Integrity {
+        /// What was compared: `"md5"` or `"length"`.
+        what: &'static str,
+        /// The value it should have had (from the server, or of the local file for an upload).
+        expected: String,
+        /// The value it had.
+        actual: String,
+    },
 }
 
 fn content_type_note(content_type: &Option<String>) -> String {

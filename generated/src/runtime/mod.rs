@@ -1,4 +1,5 @@
-//! Hand-written runtime of the client: HTTP, auth, errors, pagination.
+//! Hand-written runtime of the client: HTTP, auth, errors, retries, timeouts, rate limits,
+//! pagination.
 //!
 //! The generated code builds a [`Request`] per operation, sends it with [`Client::execute`], and
 //! reads the [`RawResponse`]. Nothing here is specific to one API except the recognition of
@@ -8,6 +9,16 @@
 //! The API key never appears in the `Debug` or `Display` output of any type here.
 
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 mod client;
 mod config;
@@ -15,6 +26,7 @@ mod download;
 mod error;
 mod pagination;
 mod params;
+mod ratelimit;
 mod request;
 mod response;
 mod retry;
@@ -36,7 +48,11 @@ pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
 pub use futures::Stream;
 pub use pagination::{NextPage, Page, paginate, paginate_prepared};
 pub use params::{ObjectStyle, json_text, query_structured};
+pub use ratelimit::{
+    Classifier, RateLimit, SCOPE_JOB_READS, SCOPE_OTHER, SCOPE_SUBMISSION, rescale_scope,
+};
 pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use retry::RetryPolicy;
 pub use upload::{Multipart, UploadSource};
+pub(crate) use upload::{Tap, TapEvent};

@@ -10,9 +10,10 @@ use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
 
-use crate::runtime::client::redact_error;
+use crate::runtime::client::{Replay, redact_error};
 use crate::runtime::{ApiError, Error, TimeoutError, TimeoutKind};
 
 /// How much of a body [`RawResponse::empty`] reads so the connection can be reused; a longer
@@ -33,6 +34,10 @@ pub struct RawResponse {
     timeout: Duration,
     read_idle_timeout: Duration,
     secret_param: Option<&'static str>,
+    /// The client's concurrency slot, held until the body is read.
+    slot: Option<OwnedSemaphorePermit>,
+    /// How to send an idempotent request again if its buffered body cannot be read.
+    replay: Option<Replay>,
 }
 
 impl fmt::Debug for RawResponse {
@@ -69,7 +74,21 @@ impl RawResponse {
             timeout,
             read_idle_timeout,
             secret_param,
+            slot: None,
+            replay: None,
         }
+    }
+
+    /// Keeps the client's concurrency slot until the body is read.
+    pub(crate) fn with_slot(mut self, slot: Option<OwnedSemaphorePermit>) -> Self {
+        self.slot = slot;
+        self
+    }
+
+    /// Lets the buffered readers send the request again when the body cannot be read.
+    pub(crate) fn with_replay(mut self, replay: Option<Replay>) -> Self {
+        self.replay = replay;
+        self
     }
 
     /// HTTP status.
@@ -89,10 +108,12 @@ impl RawResponse {
 
     /// Reads the whole body and decodes it as JSON, whatever the status. A body that does not
     /// decode is [`Error::Decode`], keeping the raw bytes.
+    ///
+    /// If the connection drops while a success answer's body is read and the request is
+    /// idempotent, the request is sent again under the retry policy (the retries already spent
+    /// count); a non-success answer to that new try is returned as its [`Error::Api`].
     pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-        let (status, headers, content_type) =
-            (self.status, self.headers.clone(), self.content_type.clone());
-        let body = self.read_all().await?;
+        let (status, headers, content_type, body) = self.read_all().await?;
         match serde_json::from_slice::<T>(&body) {
             Ok(value) => Ok(ApiResponse {
                 status,
@@ -115,10 +136,9 @@ impl RawResponse {
             .map(|r| r.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
-    /// Reads the whole body.
+    /// Reads the whole body (sent again like [`RawResponse::json`] if the connection drops).
     pub async fn bytes(self) -> Result<ApiResponse<Bytes>, Error> {
-        let (status, headers) = (self.status, self.headers.clone());
-        let body = self.read_all().await?;
+        let (status, headers, _, body) = self.read_all().await?;
         Ok(ApiResponse {
             status,
             headers,
@@ -140,7 +160,9 @@ impl RawResponse {
 
     /// The body as a stream of chunks, for large downloads. The request timeout no longer
     /// applies; instead each wait for data may last at most the read-idle timeout.
-    pub fn stream(self) -> ApiResponse<ByteStream> {
+    pub fn stream(mut self) -> ApiResponse<ByteStream> {
+        // A long download does not keep other calls waiting for a slot.
+        drop(self.slot.take());
         let content_length = self.inner.content_length();
         let secret_param = self.secret_param;
         let body = ByteStream {
@@ -173,16 +195,50 @@ impl RawResponse {
         Error::from(ApiError::new(status, headers, body, truncated))
     }
 
-    /// Reads the whole body before the deadline.
-    async fn read_all(self) -> Result<Bytes, Error> {
-        let (deadline, timeout, secret) = (self.deadline, self.timeout, self.secret_param);
-        match tokio::time::timeout_at(deadline, self.inner.bytes()).await {
-            Ok(Ok(bytes)) => Ok(bytes),
-            Ok(Err(e)) => Err(body_error(e, secret, Some(timeout))),
-            Err(_) => Err(Error::Timeout(TimeoutError::new(
-                TimeoutKind::Request,
-                Some(timeout),
-            ))),
+    /// Reads the whole body before the deadline: status, headers, media type and body. A
+    /// success answer of an idempotent request whose connection drops mid-body is fetched again
+    /// (see [`RawResponse::json`]).
+    async fn read_all(self) -> Result<(StatusCode, HeaderMap, Option<String>, Bytes), Error> {
+        let mut current = self;
+        loop {
+            let RawResponse {
+                inner,
+                status,
+                headers,
+                content_type,
+                deadline,
+                timeout,
+                secret_param,
+                slot,
+                replay,
+                ..
+            } = current;
+            let read = tokio::time::timeout_at(deadline, inner.bytes()).await;
+            drop(slot);
+            let failure = match read {
+                Ok(Ok(bytes)) => return Ok((status, headers, content_type, bytes)),
+                Ok(Err(e)) => body_error(e, secret_param, Some(timeout)),
+                Err(_) => {
+                    return Err(Error::Timeout(TimeoutError::new(
+                        TimeoutKind::Request,
+                        Some(timeout),
+                    )));
+                }
+            };
+            let replay = match replay {
+                Some(replay) if status.is_success() && matches!(failure, Error::Transport(_)) => {
+                    replay
+                }
+                _ => return Err(failure),
+            };
+            let Some(next) = replay.again().await else {
+                return Err(failure);
+            };
+            let next = next?;
+            if !next.status.is_success() {
+                return Err(next.into_error().await);
+            }
+            current = next;
         }
     }
 

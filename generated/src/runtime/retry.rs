@@ -19,6 +19,10 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 ///   [`ApiErrorKind::Throttled`](crate::runtime::ApiErrorKind::Throttled) with its
 ///   `retry_after`).
 ///
+/// The same count covers an idempotent request whose success answer was cut off mid-body
+/// (connection reset while [`RawResponse::json`](crate::runtime::RawResponse::json), `bytes` or
+/// `text` read it): it is sent again, and the retries spent before count.
+///
 /// Never retried: timeouts of the request as a whole (the time budget is spent), requests whose
 /// body is a one-shot stream ([`UploadSource::stream`](crate::runtime::UploadSource::stream)),
 /// and any failure of a non-idempotent request after it may have been sent.

@@ -1740,3 +1740,56 @@ async fn the_key_never_shows_in_debug_or_display() {
         "the query credential is redacted, not dropped silently"
     );
 }
+
+// ---------------------------------------------------------------- rate limits
+
+#[test]
+fn rate_limit_paths_are_relative_to_the_base_prefix() {
+    let c = client_for("https://api.example.com/prefix/");
+    let inside =
+        url::Url::parse("https://api.example.com/prefix/api/v2/jobs/x/submit/").expect("url");
+    assert_eq!(c.relative_path(&inside), "/api/v2/jobs/x/submit/");
+    let outside = url::Url::parse("https://api.example.com/prefixed/a/").expect("url");
+    assert_eq!(c.relative_path(&outside), "/prefixed/a/");
+    let root = client_for("https://api.example.com");
+    let u = url::Url::parse("https://api.example.com/api/v2/files/").expect("url");
+    assert_eq!(root.relative_path(&u), "/api/v2/files/");
+}
+
+#[tokio::test]
+async fn every_try_takes_a_rate_limit_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    let limit = RateLimit::new(move |m, p| {
+        log.lock().expect("lock").push(format!("{m} {p}"));
+        Some("all")
+    })
+    .scope("all", 1000, Duration::from_secs(1));
+    let client = Client::builder(&API)
+        .base_url(format!("{}/prefix", server.uri()))
+        .api_key(KEY)
+        .retry_policy(fast_retries())
+        .rate_limit(limit)
+        .build()
+        .expect("client");
+    let resp = client
+        .execute(get(&client, "/api/v2/jobs/1/statuses/"))
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(requests(&server).await.len(), 3);
+    let asked = asked.lock().expect("lock").clone();
+    assert_eq!(asked, vec!["GET /api/v2/jobs/1/statuses/"; 3]);
+    let shown = format!("{client:?}");
+    assert!(shown.contains("all") && !shown.contains(KEY), "{shown}");
+}

@@ -17,6 +17,17 @@ use crate::runtime::Error;
 
 type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + Sync>>;
 
+/// What a [`Tap`] sees of an upload body.
+pub(crate) enum TapEvent<'a> {
+    /// The source was (re)opened for a try: forget what was seen before.
+    Start,
+    /// These bytes are being sent.
+    Chunk(&'a [u8]),
+}
+
+/// Watches the bytes of an upload as they are sent (to hash them without reading the file twice).
+pub(crate) type Tap = Arc<dyn Fn(TapEvent<'_>) + Send + Sync>;
+
 /// Something to upload: a file on disk, bytes in memory, or a one-shot stream.
 ///
 /// Built with [`UploadSource::path`], [`UploadSource::bytes`] or [`UploadSource::stream`]. A path
@@ -26,6 +37,7 @@ type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + S
 pub struct UploadSource {
     kind: SourceKind,
     mime: Option<String>,
+    tap: Option<Tap>,
 }
 
 #[derive(Clone)]
@@ -50,6 +62,7 @@ impl UploadSource {
         UploadSource {
             kind: SourceKind::Path(p.into()),
             mime: None,
+            tap: None,
         }
     }
 
@@ -61,6 +74,7 @@ impl UploadSource {
                 bytes: bytes.into(),
             },
             mime: None,
+            tap: None,
         }
     }
 
@@ -80,12 +94,19 @@ impl UploadSource {
                 stream: Arc::new(Mutex::new(Some(stream))),
             },
             mime: None,
+            tap: None,
         }
     }
 
     /// Sets the content type of the multipart part (default `application/octet-stream`).
     pub fn mime(mut self, m: impl Into<String>) -> Self {
         self.mime = Some(m.into());
+        self
+    }
+
+    /// Lets `tap` see every byte sent, and each (re)opening of the source.
+    pub(crate) fn with_tap(mut self, tap: Tap) -> Self {
+        self.tap = Some(tap);
         self
     }
 
@@ -112,9 +133,15 @@ impl UploadSource {
         &self,
         progress: &Progress,
     ) -> Result<(reqwest::Body, Option<u64>), Error> {
+        if let Some(tap) = &self.tap {
+            tap(TapEvent::Start);
+        }
         match &self.kind {
             SourceKind::Bytes { bytes, .. } => {
                 progress.touch();
+                if let Some(tap) = &self.tap {
+                    tap(TapEvent::Chunk(bytes));
+                }
                 Ok((reqwest::Body::from(bytes.clone()), Some(bytes.len() as u64)))
             }
             SourceKind::Path(path) => {
@@ -131,7 +158,8 @@ impl UploadSource {
                 }
                 let len = meta.len();
                 let inner: ByteSource = Box::pin(ReaderStream::with_capacity(file, 64 * 1024));
-                let tracked = Tracked::new(inner, Some(len), progress.clone());
+                let tracked =
+                    Tracked::new(inner, Some(len), progress.clone()).with_tap(self.tap.clone());
                 Ok((reqwest::Body::wrap_stream(tracked), Some(len)))
             }
             SourceKind::Stream { length, stream, .. } => {
@@ -144,7 +172,8 @@ impl UploadSource {
                         "the upload stream was already consumed by an earlier send".into(),
                     ));
                 };
-                let tracked = Tracked::new(inner, *length, progress.clone());
+                let tracked =
+                    Tracked::new(inner, *length, progress.clone()).with_tap(self.tap.clone());
                 Ok((reqwest::Body::wrap_stream(tracked), *length))
             }
         }
@@ -277,6 +306,7 @@ struct Tracked {
     seen: u64,
     progress: Progress,
     done: bool,
+    tap: Option<Tap>,
 }
 
 impl Tracked {
@@ -287,7 +317,13 @@ impl Tracked {
             seen: 0,
             progress,
             done: false,
+            tap: None,
         }
+    }
+
+    fn with_tap(mut self, tap: Option<Tap>) -> Self {
+        self.tap = tap;
+        self
     }
 }
 
@@ -313,6 +349,9 @@ impl Stream for Tracked {
                 }
                 this.seen += chunk.len() as u64;
                 this.progress.touch();
+                if let Some(tap) = &this.tap {
+                    tap(TapEvent::Chunk(&chunk));
+                }
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(e))) => {
@@ -372,6 +411,35 @@ mod tests {
             .collect()
             .await;
         assert_eq!(out.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn tap_sees_exactly_the_bytes_sent_and_each_reopening() {
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let log = seen.clone();
+        let tap: Tap = Arc::new(move |event: TapEvent<'_>| {
+            let entry = match event {
+                TapEvent::Start => "start".to_owned(),
+                TapEvent::Chunk(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            };
+            log.lock().expect("lock").push(entry);
+        });
+        // The tracked body is cut at the declared length; the tap sees what is sent.
+        let _: Vec<_> = Tracked::new(chunks(&[b"abc", b"defg"]), Some(5), Progress::new())
+            .with_tap(Some(tap.clone()))
+            .collect()
+            .await;
+        assert_eq!(*seen.lock().expect("lock"), ["abc", "de"]);
+        // Opening a source (again, for a retry) announces a fresh start.
+        let src = UploadSource::bytes("a.txt", &b"xyz"[..]).with_tap(tap);
+        seen.lock().expect("lock").clear();
+        for _ in 0..2 {
+            assert!(src.open(&Progress::new()).await.is_ok());
+        }
+        assert_eq!(
+            *seen.lock().expect("lock"),
+            ["start", "xyz", "start", "xyz"]
+        );
     }
 
     #[tokio::test]
