@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn server_md5_prefers_the_field_then_checksums() {
-        let mut f = types::File::new("id".into(), "n".into());
+        let mut f = types::File::new("id", "n");
         assert_eq!(server_md5(&f), None);
         let mut c = types::FileChecksum::new();
         c.hash_function = Some("MD5".into());
