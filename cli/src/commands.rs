@@ -496,7 +496,16 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
     let client = &conn.client;
     let say = |text: String| -> CliResult<()> { if json { Ok(()) } else { print_line(&text) } };
 
-    // 1. Zip (or take) the inputs and upload them.
+    // 1. Look up the software and the hardware.
+    let (analysis_name, version_name) =
+        check_analysis(client, &args.analysis, &args.analysis_version).await?;
+    let core_name = check_core_type(client, &args.core_type).await?;
+    say(format!(
+        "Software: {analysis_name} {version_name} ({} {}); hardware: {core_name} ({}), {} cores x {} slot(s)",
+        args.analysis, args.analysis_version, args.core_type, args.cores, args.slots
+    ))?;
+
+    // 2. Zip (or take) the inputs and upload them.
     if args.inputs.is_empty() {
         eprintln!(
             "note: no input given: generated a placeholder LS-DYNA input {} zipped as input.zip",
@@ -511,15 +520,6 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
         file.name,
         file.id,
         cell(file.decrypted_size)
-    ))?;
-
-    // 2. Look up the software and the hardware.
-    let (analysis_name, version_name) =
-        check_analysis(client, &args.analysis, &args.analysis_version).await?;
-    let core_name = check_core_type(client, &args.core_type).await?;
-    say(format!(
-        "Software: {analysis_name} {version_name} ({} {}); hardware: {core_name} ({}), {} cores x {} slot(s)",
-        args.analysis, args.analysis_version, args.core_type, args.cores, args.slots
     ))?;
 
     // 3. Create and submit the job.
