@@ -108,7 +108,7 @@ pub struct CoretypesArgs {
 /// `rescale jobs ...`.
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
-    /// List jobs, newest first.
+    /// List jobs, in the order the API gives them.
     List(JobsListArgs),
     /// Show the full settings of a job.
     Get(JobId),
