@@ -34,23 +34,28 @@ $#      dt      lcdt      beam     npltc
 pub enum Input {
     /// An existing zip file, uploaded as it is.
     Existing(PathBuf),
-    /// A zip made for the run, deleted when dropped.
-    Made(tempfile::TempPath),
+    /// `input.zip` made for the run in a temporary directory, deleted when dropped.
+    Made {
+        /// The zip.
+        path: PathBuf,
+        /// Its directory, removed (with the zip) when dropped.
+        _dir: tempfile::TempDir,
+    },
 }
 
 impl Input {
-    /// The local path of the zip to upload.
+    /// The local path of the zip to upload; its file name is the name to upload it under.
     pub fn path(&self) -> &Path {
         match self {
             Input::Existing(p) => p,
-            Input::Made(p) => p,
+            Input::Made { path, .. } => path,
         }
     }
 }
 
 /// Prepares the upload for `inputs`: a single `.zip` as it is; otherwise the files and
 /// directories zipped together (directories keep their name as the top folder); with no inputs
-/// the demo input. Returns the input and the name to upload it under.
+/// the demo input. Returns the input and the name to upload it under (its file name).
 pub fn prepare(inputs: &[PathBuf]) -> CliResult<(Input, String)> {
     let single_zip = match inputs {
         [single]
@@ -70,12 +75,12 @@ pub fn prepare(inputs: &[PathBuf]) -> CliResult<(Input, String)> {
             .unwrap_or_else(|| "input.zip".to_string());
         return Ok((Input::Existing(single.clone()), name));
     }
-    let temp = tempfile::Builder::new()
+    let dir = tempfile::Builder::new()
         .prefix("rescale-input-")
-        .suffix(".zip")
-        .tempfile()
-        .map_err(|e| CliError::io("creating a temporary zip file", &e))?;
-    let (file, path) = temp.into_parts();
+        .tempdir()
+        .map_err(|e| CliError::io("creating a temporary directory", &e))?;
+    let path = dir.path().join("input.zip");
+    let file = fs::File::create(&path).map_err(|e| CliError::io("creating the input zip", &e))?;
     let mut zip = ZipWriter::new(io::BufWriter::new(file));
     let result = if inputs.is_empty() {
         add_bytes(&mut zip, DEMO_INPUT_NAME, DEMO_INPUT.as_bytes())
@@ -91,7 +96,7 @@ pub fn prepare(inputs: &[PathBuf]) -> CliResult<(Input, String)> {
         out.flush()
             .map_err(|e| CliError::io("writing the input zip", &e))
     })?;
-    Ok((Input::Made(path), "input.zip".to_string()))
+    Ok((Input::Made { path, _dir: dir }, "input.zip".to_string()))
 }
 
 fn options() -> SimpleFileOptions {
@@ -193,6 +198,11 @@ mod tests {
             .read_to_string(&mut text)
             .expect("read");
         assert_eq!(text, DEMO_INPUT);
+        // Named as uploaded, and gone with the input.
+        let path = input.path().to_path_buf();
+        assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("input.zip"));
+        drop(input);
+        assert!(!path.exists());
     }
 
     #[test]

@@ -16,10 +16,7 @@ pub fn progress_bar(len: Option<u64>, label: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = match len {
-        Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-    };
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
     let template = if len.is_some() {
         "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}"
     } else {
@@ -44,11 +41,18 @@ pub async fn upload(client: &Client, path: &Path, name: &str) -> CliResult<File>
         .map_err(|e| CliError::io(&format!("reading {shown}"), &e))?
         .len();
     let bar = progress_bar(Some(len), &format!("uploading {name}"));
-    let counted = bar.clone();
-    let stream = tokio_util::io::ReaderStream::new(file).inspect_ok(move |chunk| {
-        counted.inc(chunk.len() as u64);
-    });
-    let source = UploadSource::stream(name, Some(len), stream);
+    let same_name = path.file_name().is_some_and(|n| n == name);
+    let source = if bar.is_hidden() && same_name {
+        // No progress to show: a path source can be sent again if connecting fails.
+        drop(file);
+        UploadSource::path(path)
+    } else {
+        let counted = bar.clone();
+        let stream = tokio_util::io::ReaderStream::new(file).inspect_ok(move |chunk| {
+            counted.inc(chunk.len() as u64);
+        });
+        UploadSource::stream(name, Some(len), stream)
+    };
     let result = client.upload_file(source).send().await;
     bar.finish_and_clear();
     result
