@@ -653,3 +653,63 @@ async fn check_core_type(client: &Client, code: &str) -> CliResult<String> {
                 .hint("`rescale coretypes` lists the core type codes; choose one with --core-type")
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(history: &[(&str, Option<&str>)]) -> End {
+        let statuses = history
+            .iter()
+            .map(|(status, why)| {
+                let mut s = JobStatus::new(JobStatusValue::from(*status), "2026-01-01".into());
+                s.status_reason = Some(why.map(str::to_string));
+                s
+            })
+            .collect();
+        End { statuses }
+    }
+
+    #[test]
+    fn success_is_completed_without_a_bad_reason() {
+        assert!(
+            end(&[
+                ("Executing", None),
+                ("Completed", Some("Completed successfully"))
+            ])
+            .succeeded()
+        );
+        assert!(end(&[("Completed", None)]).succeeded());
+        assert!(end(&[("Completed", Some("  "))]).succeeded());
+        assert_eq!(end(&[("Completed", None)]).exit_code(), 0);
+        for bad in [
+            end(&[("Completed", Some("A run failed"))]),
+            end(&[("Stopping", None), ("Completed", Some("User Terminated"))]),
+            end(&[("Force Stop", None)]),
+            end(&[]),
+        ] {
+            assert!(!bad.succeeded());
+            assert_eq!(bad.exit_code(), 1);
+        }
+        let doc = end(&[("Force Stop", Some("Out of credit"))]).to_json("J");
+        assert_eq!(doc["status"], "Force Stop");
+        assert_eq!(doc["statusReason"], "Out of credit");
+        assert_eq!(doc["succeeded"], false);
+    }
+
+    #[test]
+    fn completed_and_force_stop_end_a_watch() {
+        let terminal = |s: &str| is_terminal(&JobStatus::new(JobStatusValue::from(s), "d".into()));
+        assert!(terminal("Completed") && terminal("Force Stop"));
+        for running in [
+            "Pending",
+            "Queued",
+            "Executing",
+            "Stopping",
+            "Waiting for Cluster",
+            "Some new status",
+        ] {
+            assert!(!terminal(running), "{running}");
+        }
+    }
+}
