@@ -28,6 +28,7 @@ pub struct Cli {
 
 /// Options shared by every command.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// API key (default: $RESCALE_API_KEY, else `apikey` of the apiconfig profile). Create one
     /// in the web UI under Profile > User profile settings > API.
