@@ -189,7 +189,8 @@ pub(crate) struct Analysis {
     pub license_variable: Option<&'static str>,
     pub has_short_term_license: bool,
     pub versions: &'static [AnalysisVersion],
-    /// Name of the result file a completed run of this software leaves behind.
+    /// Path, relative to the run's directory, of the result file a completed run of this
+    /// software leaves behind (it may lie in a subdirectory; its name is the last part).
     pub result_file: &'static str,
 }
 
@@ -314,7 +315,7 @@ pub(crate) const ANALYSES: &[Analysis] = &[
                 smp_command: "mpirun -np <smp-ranks> simpleFoam -parallel",
             },
         ],
-        result_file: "forces.dat",
+        result_file: "postProcessing/forces/0/forces.dat",
     },
     Analysis {
         code: "abaqus",

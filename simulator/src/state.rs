@@ -653,11 +653,16 @@ fn create_outputs(
             outputs.push((name.to_string(), Bytes::from(data)));
         }
     }
-    for (name, data) in outputs {
+    for (relative_path, data) in outputs {
+        let name = relative_path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&relative_path)
+            .to_string();
         let file = new_file(
             next_seq,
             &name,
-            &name,
+            &relative_path,
             file_type::OUTPUT,
             data,
             at,

@@ -839,3 +839,54 @@ async fn binary_prints_url_and_key_and_serves() {
     assert_eq!(answer.status(), StatusCode::OK);
     child.kill().await.expect("stopped");
 }
+
+/// A file path in `tail/{path}/` may hold `/`: sent as it is or percent-encoded as `%2F`
+/// (as the generated client does, keeping the path one segment), it names the same file.
+#[tokio::test]
+async fn tail_takes_nested_paths_plain_or_percent_encoded() {
+    let sim = manual_sim().await;
+    let client = Client::new(&sim);
+    let input = sim.add_file("case.zip", b"PK".to_vec());
+    let mut body = job_body("openfoam", "simpleFoam", Some(&input));
+    body["jobanalyses"][0]["analysis"] = json!({"code": "openfoam", "version": "8-openmpi"});
+    let id = create_job(&client, &body).await;
+    assert_eq!(
+        client.post(&format!("jobs/{id}/submit/")).await.status,
+        StatusCode::OK
+    );
+    sim.advance(STEP * 5);
+
+    let files = client.get(&format!("jobs/{id}/files/")).await.json();
+    let nested = "postProcessing/forces/0/forces.dat";
+    let result = files["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|f| f["relativePath"] == nested))
+        .expect("the result file, in its subdirectory");
+    assert_eq!(result["name"], "forces.dat");
+
+    let plain = client
+        .get(&format!("jobs/{id}/runs/1/tail/{nested}/?lines=1000"))
+        .await;
+    let encoded = client
+        .get(&format!(
+            "jobs/{id}/runs/1/tail/{}/?lines=1000",
+            nested.replace('/', "%2F")
+        ))
+        .await;
+    for answer in [&plain, &encoded] {
+        assert_eq!(answer.status, StatusCode::OK);
+        let first = answer.json()["lines"][0].as_str().map(str::to_string);
+        assert!(
+            first
+                .as_deref()
+                .is_some_and(|l| l.starts_with("OpenFOAM result file of job")),
+            "{first:?}"
+        );
+    }
+    assert_eq!(plain.json(), encoded.json());
+    // An encoded path naming no file of the run is 404, like a plain one.
+    let missing = client
+        .get(&format!("jobs/{id}/runs/1/tail/postProcessing%2Fnone.dat/"))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

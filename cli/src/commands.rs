@@ -1,0 +1,715 @@
+//! The subcommands.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use rescale::Client;
+use rescale::types::{
+    AnalysisRef, Hardware, InputFileRef, Job, JobAnalysisRequest, JobRequest, JobState, JobStatus,
+    JobStatusValue,
+};
+use serde_json::{Value, json};
+
+use crate::archive;
+use crate::args::{
+    Command, CoretypesArgs, DownloadArgs, JobsCommand, JobsCreateArgs, JobsListArgs, PollArgs,
+    RunArgs, StateFilter, UploadArgs, WatchArgs,
+};
+use crate::connect::Connection;
+use crate::error::{CliError, CliResult, Exit};
+use crate::output::{cell, print_json, print_line, print_table};
+use crate::transfer;
+
+/// Largest page asked for when listing.
+const PAGE_SIZE: i64 = 100;
+
+/// What a finished command leaves: the exit code (0 or [`Exit::JobFailed`]).
+pub type Outcome = CliResult<i32>;
+
+/// Runs `command` over `conn`, printing JSON when `json` is set.
+pub async fn run(command: Command, conn: &Connection, json: bool) -> Outcome {
+    let client = &conn.client;
+    match command {
+        Command::Upload(args) => upload(client, args, json).await,
+        Command::Download(args) => download(client, args, json).await,
+        Command::Analyses => analyses(client, json).await,
+        Command::Coretypes(args) => coretypes(client, args, json).await,
+        Command::Jobs(command) => jobs(client, conn, command, json).await,
+        Command::Run(args) => walkthrough(conn, args, json).await,
+    }
+}
+
+async fn upload(client: &Client, args: UploadArgs, json: bool) -> Outcome {
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| CliError::usage(format!("{} is not a file", args.file.display())))?;
+    let file = transfer::upload(client, &args.file, &name).await?;
+    if json {
+        print_json(&file)?;
+    } else {
+        print_line(&format!(
+            "Uploaded {} as file {} ({} bytes)",
+            file.name,
+            file.id,
+            cell(file.decrypted_size)
+        ))?;
+    }
+    Ok(0)
+}
+
+async fn download(client: &Client, args: DownloadArgs, json: bool) -> Outcome {
+    let id = args.file_id;
+    let meta = client
+        .get_file(&id)
+        .send()
+        .await
+        .map_err(|e| CliError::api(&format!("looking up file {id}"), e))?
+        .into_body();
+    let dest = match args.output {
+        Some(path) => path,
+        None => transfer::safe_relative(&meta.name)
+            .and_then(|p| p.file_name().map(PathBuf::from))
+            .ok_or_else(|| {
+                CliError::usage(format!("file {id} has no usable name ({:?})", meta.name))
+                    .hint("give the destination with -o PATH")
+            })?,
+    };
+    let bytes = transfer::download(client, &id, &meta.name, &dest).await?;
+    if json {
+        print_json(&json!({"id": id, "name": meta.name, "path": dest, "bytes": bytes}))?;
+    } else {
+        print_line(&format!(
+            "Downloaded {} ({bytes} bytes) to {}",
+            meta.name,
+            dest.display()
+        ))?;
+    }
+    Ok(0)
+}
+
+async fn analyses(client: &Client, json: bool) -> Outcome {
+    let all: Vec<_> = client
+        .list_analyses()
+        .page_size(PAGE_SIZE)
+        .into_stream()
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api("listing analyses", e))?;
+    if json {
+        print_json(&all)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|a| {
+            let versions = a
+                .versions
+                .iter()
+                .flatten()
+                .filter_map(|v| v.version_code.clone().or_else(|| v.version.clone()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![a.code.clone(), cell(a.name.clone()), versions]
+        })
+        .collect();
+    print_table(&["CODE", "NAME", "VERSIONS"], &rows)?;
+    Ok(0)
+}
+
+async fn coretypes(client: &Client, args: CoretypesArgs, json: bool) -> Outcome {
+    let mut request = client.list_core_types().page_size(PAGE_SIZE);
+    if !args.all {
+        request = request.is_active(true);
+    }
+    let all: Vec<_> = request
+        .into_stream()
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api("listing core types", e))?;
+    if json {
+        print_json(&all)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|c| {
+            let cores = c
+                .cores
+                .iter()
+                .flatten()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            vec![
+                c.code.clone(),
+                cell(c.name.clone()),
+                cores,
+                cell(c.memory),
+                cell(c.processor_info.clone()),
+            ]
+        })
+        .collect();
+    print_table(
+        &["CODE", "NAME", "CORES", "MEMORY/CORE (MB)", "PROCESSOR"],
+        &rows,
+    )?;
+    Ok(0)
+}
+
+async fn jobs(client: &Client, conn: &Connection, command: JobsCommand, json: bool) -> Outcome {
+    match command {
+        JobsCommand::List(args) => jobs_list(client, args, json).await,
+        JobsCommand::Get(job) => {
+            let job = get_job(client, &job.id).await?;
+            if json {
+                print_json(&job)?;
+            } else {
+                print_job(&job)?;
+            }
+            Ok(0)
+        }
+        JobsCommand::Create(args) => jobs_create(client, args, json).await,
+        JobsCommand::Submit(job) => {
+            submit(client, &job.id).await?;
+            acknowledge(json, &job.id, "submitted", "Submitted job")
+        }
+        JobsCommand::Stop(job) => {
+            client
+                .stop_job(&job.id)
+                .send()
+                .await
+                .map_err(|e| CliError::api(&format!("stopping job {}", job.id), e))?;
+            acknowledge(json, &job.id, "stopRequested", "Asked to stop job")
+        }
+        JobsCommand::Delete(job) => {
+            client
+                .delete_job(&job.id)
+                .send()
+                .await
+                .map_err(|e| CliError::api(&format!("deleting job {}", job.id), e))?;
+            acknowledge(json, &job.id, "deleted", "Deleted job")
+        }
+        JobsCommand::Statuses(job) => {
+            let mut statuses = statuses(client, &job.id).await?;
+            statuses.reverse();
+            if json {
+                print_json(&statuses)?;
+            } else {
+                let rows: Vec<Vec<String>> = statuses
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.status_date.clone(),
+                            s.status.as_str().to_string(),
+                            cell(reason(s)),
+                        ]
+                    })
+                    .collect();
+                print_table(&["DATE", "STATUS", "REASON"], &rows)?;
+            }
+            Ok(0)
+        }
+        JobsCommand::Files(job) => {
+            let files: Vec<_> = client
+                .list_job_files(&job.id)
+                .page_size(PAGE_SIZE)
+                .into_stream()
+                .try_collect()
+                .await
+                .map_err(|e| CliError::api(&format!("listing the files of job {}", job.id), e))?;
+            if json {
+                print_json(&files)?;
+            } else {
+                let rows: Vec<Vec<String>> = files
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            f.id.clone(),
+                            f.relative_path.clone().unwrap_or_else(|| f.name.clone()),
+                            cell(f.decrypted_size),
+                        ]
+                    })
+                    .collect();
+                print_table(&["ID", "PATH", "BYTES"], &rows)?;
+            }
+            Ok(0)
+        }
+        JobsCommand::Watch(WatchArgs { id, poll }) => {
+            let interval = poll_interval(&poll, conn);
+            let end = watch(client, &id, interval, !json).await?;
+            if json {
+                print_json(&end.to_json(&id))?;
+            } else {
+                print_line(&end.summary(&id))?;
+            }
+            Ok(end.exit_code())
+        }
+    }
+}
+
+fn acknowledge(json: bool, id: &str, field: &str, text: &str) -> Outcome {
+    if json {
+        print_json(&json!({"id": id, field: true}))?;
+    } else {
+        print_line(&format!("{text} {id}"))?;
+    }
+    Ok(0)
+}
+
+async fn jobs_list(client: &Client, args: JobsListArgs, json: bool) -> Outcome {
+    let mut request = client
+        .list_jobs()
+        .page_size(PAGE_SIZE.min(args.limit.max(1) as i64));
+    if let Some(state) = args.state {
+        request = request.state(match state {
+            StateFilter::Completed => JobState::Completed,
+            StateFilter::NotCompleted => JobState::NotCompleted,
+        });
+    }
+    let jobs: Vec<_> = request
+        .into_stream()
+        .take(args.limit)
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api("listing jobs", e))?;
+    if json {
+        print_json(&jobs)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = jobs
+        .iter()
+        .map(|j| {
+            vec![
+                j.id.clone(),
+                cell(j.job_status.as_ref().and_then(|s| s.content.clone())),
+                cell(j.date_inserted.clone()),
+                cell(j.name.clone()),
+            ]
+        })
+        .collect();
+    print_table(&["ID", "STATUS", "CREATED", "NAME"], &rows)?;
+    Ok(0)
+}
+
+async fn jobs_create(client: &Client, args: JobsCreateArgs, json: bool) -> Outcome {
+    let shown = args.file.display().to_string();
+    let text = if args.file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| CliError::io("reading job settings from stdin", &e))?
+    } else {
+        std::fs::read_to_string(&args.file)
+            .map_err(|e| CliError::io(&format!("reading {shown}"), &e))?
+    };
+    let request: JobRequest = serde_json::from_str(&text).map_err(|e| {
+        CliError::usage(format!("{shown} is not valid job settings: {e}")).hint(
+            "give a JSON object with `name` and `jobanalyses` (command, analysis {code, \
+             version}, hardware {coreType, coresPerSlot, slots}, inputFiles [{id}])",
+        )
+    })?;
+    let job = create(client, request).await?;
+    if json {
+        print_json(&job)?;
+    } else {
+        print_line(&format!("Created job {} ({})", job.id, job.name))?;
+    }
+    Ok(0)
+}
+
+async fn get_job(client: &Client, id: &str) -> CliResult<Job> {
+    client
+        .get_job(id)
+        .send()
+        .await
+        .map(|r| r.into_body())
+        .map_err(|e| CliError::api(&format!("getting job {id}"), e))
+}
+
+async fn create(client: &Client, request: JobRequest) -> CliResult<Job> {
+    client
+        .create_job(request)
+        .send()
+        .await
+        .map(|r| r.into_body())
+        .map_err(|e| CliError::api("creating the job", e))
+}
+
+async fn submit(client: &Client, id: &str) -> CliResult<()> {
+    client
+        .submit_job(id)
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| CliError::api(&format!("submitting job {id}"), e))
+}
+
+fn print_job(job: &Job) -> CliResult<()> {
+    print_line(&format!("Job {}: {}", job.id, job.name))?;
+    if let Some(owner) = &job.owner {
+        print_line(&format!("  owner: {owner}"))?;
+    }
+    for a in &job.jobanalyses {
+        let software = a.analysis.as_ref().map(|r| {
+            format!(
+                "{} {}",
+                r.name.clone().unwrap_or_else(|| r.code.clone()),
+                r.version_name
+                    .clone()
+                    .or_else(|| r.version.clone())
+                    .unwrap_or_default()
+            )
+        });
+        print_line(&format!("  analysis: {}", cell(software)))?;
+        print_line(&format!("  command: {}", cell(a.command.clone())))?;
+        if let Some(h) = &a.hardware {
+            print_line(&format!(
+                "  hardware: {} x {} cores per slot, {} slot(s)",
+                cell(h.core_type.clone()),
+                cell(h.cores_per_slot),
+                cell(h.slots)
+            ))?;
+        }
+        for f in a.input_files.iter().flatten() {
+            print_line(&format!("  input: {} ({})", f.name, f.id))?;
+        }
+    }
+    Ok(())
+}
+
+/// A job's whole status history, newest first.
+async fn statuses(client: &Client, id: &str) -> CliResult<Vec<JobStatus>> {
+    client
+        .list_job_statuses(id)
+        .page_size(PAGE_SIZE)
+        .into_stream()
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api(&format!("reading the statuses of job {id}"), e))
+}
+
+fn reason(s: &JobStatus) -> Option<String> {
+    s.status_reason
+        .clone()
+        .flatten()
+        .filter(|r| !r.trim().is_empty())
+}
+
+/// How a watched job ended.
+pub struct End {
+    /// The whole history, oldest first.
+    statuses: Vec<JobStatus>,
+}
+
+impl End {
+    fn last(&self) -> Option<&JobStatus> {
+        self.statuses.last()
+    }
+
+    /// Completed, with no reason or the reason "Completed successfully".
+    fn succeeded(&self) -> bool {
+        self.last().is_some_and(|s| {
+            s.status == JobStatusValue::Completed
+                && reason(s).is_none_or(|r| r.eq_ignore_ascii_case("completed successfully"))
+        })
+    }
+
+    fn exit_code(&self) -> i32 {
+        if self.succeeded() {
+            0
+        } else {
+            Exit::JobFailed as i32
+        }
+    }
+
+    fn summary(&self, id: &str) -> String {
+        let (status, why) = match self.last() {
+            Some(s) => (s.status.as_str().to_string(), reason(s)),
+            None => ("unknown".to_string(), None),
+        };
+        let why = why.map(|r| format!(" ({r})")).unwrap_or_default();
+        if self.succeeded() {
+            format!("Job {id} completed successfully: {status}{why}")
+        } else {
+            format!("Job {id} ended badly: {status}{why}")
+        }
+    }
+
+    fn to_json(&self, id: &str) -> Value {
+        let last = self.last();
+        json!({
+            "id": id,
+            "status": last.map(|s| s.status.as_str().to_string()),
+            "statusReason": last.and_then(reason),
+            "succeeded": self.succeeded(),
+            "statuses": self.statuses,
+        })
+    }
+}
+
+fn is_terminal(s: &JobStatus) -> bool {
+    matches!(
+        s.status,
+        JobStatusValue::Completed | JobStatusValue::ForceStop
+    )
+}
+
+fn poll_interval(poll: &PollArgs, conn: &Connection) -> Duration {
+    let default = if conn.simulated() { 0.25 } else { 5.0 };
+    let secs = poll
+        .interval
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(default)
+        .min(3600.0);
+    Duration::from_secs_f64(secs)
+}
+
+/// Polls the statuses of job `id` until the newest one is terminal (Completed or Force Stop),
+/// printing each new status on stdout when `print` is set.
+async fn watch(client: &Client, id: &str, interval: Duration, print: bool) -> CliResult<End> {
+    let mut seen = 0usize;
+    let mut said_waiting = false;
+    loop {
+        let mut history = statuses(client, id).await?;
+        history.reverse();
+        if print {
+            for s in history.iter().skip(seen) {
+                let why = reason(s).map(|r| format!(" ({r})")).unwrap_or_default();
+                print_line(&format!("{}  {}{why}", s.status_date, s.status.as_str()))?;
+            }
+            if history.is_empty() && !said_waiting {
+                eprintln!("note: job {id} has no status yet (has it been submitted?); waiting");
+                said_waiting = true;
+            }
+        }
+        seen = seen.max(history.len());
+        if history.last().is_some_and(is_terminal) {
+            return Ok(End { statuses: history });
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+/// `rescale run`: the walk-through.
+async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
+    let client = &conn.client;
+    let say = |text: String| -> CliResult<()> { if json { Ok(()) } else { print_line(&text) } };
+
+    // 1. Look up the software and the hardware.
+    let (analysis_name, version_name) =
+        check_analysis(client, &args.analysis, &args.analysis_version).await?;
+    let core_name = check_core_type(client, &args.core_type).await?;
+    say(format!(
+        "Software: {analysis_name} {version_name} ({} {}); hardware: {core_name} ({}), {} cores x {} slot(s)",
+        args.analysis, args.analysis_version, args.core_type, args.cores, args.slots
+    ))?;
+
+    // 2. Zip (or take) the inputs and upload them.
+    if args.inputs.is_empty() {
+        eprintln!(
+            "note: no input given: generated a placeholder LS-DYNA input {} zipped as input.zip",
+            archive::DEMO_INPUT_NAME
+        );
+    }
+    let (input, upload_name) = archive::prepare(&args.inputs)?;
+    let file = transfer::upload(client, input.path(), &upload_name).await?;
+    drop(input);
+    say(format!(
+        "Uploaded {} as file {} ({} bytes)",
+        file.name,
+        file.id,
+        cell(file.decrypted_size)
+    ))?;
+
+    // 3. Create and submit the job.
+    let mut hardware = Hardware::new();
+    hardware.core_type = Some(args.core_type.clone());
+    hardware.cores_per_slot = Some(args.cores);
+    hardware.slots = Some(args.slots);
+    let mut analysis = AnalysisRef::new(args.analysis.clone());
+    analysis.version = Some(args.analysis_version.clone());
+    let mut request_analysis = JobAnalysisRequest::new();
+    request_analysis.command = Some(args.command.clone());
+    request_analysis.analysis = Some(analysis);
+    request_analysis.hardware = Some(hardware);
+    request_analysis.input_files = Some(vec![InputFileRef::new(file.id.clone())]);
+    request_analysis.use_rescale_license = Some(true);
+    let mut request = JobRequest::new(args.name.clone(), vec![request_analysis]);
+    request.billing_priority_value = Some(args.billing_priority.clone());
+    let job = create(client, request).await?;
+    say(format!("Created job {} ({})", job.id, job.name))?;
+    submit(client, &job.id).await?;
+    say(format!("Submitted job {}", job.id))?;
+
+    // 4. Watch it.
+    let end = watch(client, &job.id, poll_interval(&args.poll, conn), !json).await?;
+    say(end.summary(&job.id))?;
+
+    // 5. Download the outputs.
+    let mut outputs = Vec::new();
+    let out_dir = args
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| Path::new("rescale-outputs").join(&job.id));
+    if !args.no_download {
+        let files: Vec<_> = client
+            .list_job_files(&job.id)
+            .page_size(PAGE_SIZE)
+            .into_stream()
+            .try_collect()
+            .await
+            .map_err(|e| CliError::api(&format!("listing the files of job {}", job.id), e))?;
+        for f in &files {
+            let relative = f.relative_path.as_deref().unwrap_or(&f.name);
+            let Some(rel) =
+                transfer::safe_relative(relative).or_else(|| transfer::safe_relative(&f.name))
+            else {
+                eprintln!("note: skipped file {} with no usable name", f.id);
+                continue;
+            };
+            let dest = out_dir.join(rel);
+            let bytes = transfer::download(client, &f.id, relative, &dest).await?;
+            outputs.push(json!({"id": f.id, "name": f.name, "path": dest, "bytes": bytes}));
+        }
+        let total: u64 = outputs.iter().filter_map(|o| o["bytes"].as_u64()).sum();
+        say(format!(
+            "Downloaded {} output file(s), {total} bytes, to {}",
+            outputs.len(),
+            out_dir.display()
+        ))?;
+    }
+
+    if json {
+        let mut doc = end.to_json(&job.id);
+        if let Value::Object(map) = &mut doc {
+            map.insert("simulated".into(), json!(conn.simulated()));
+            map.insert("inputFile".into(), json!(file));
+            map.insert("job".into(), json!(job));
+            if !args.no_download {
+                map.insert("outputDir".into(), json!(out_dir));
+            }
+            map.insert("outputs".into(), Value::Array(outputs));
+        }
+        print_json(&doc)?;
+    }
+    Ok(end.exit_code())
+}
+
+/// Checks that analysis `code` exists with version `version` (its version code or version);
+/// returns the display names of both.
+async fn check_analysis(client: &Client, code: &str, version: &str) -> CliResult<(String, String)> {
+    let all: Vec<_> = client
+        .list_analyses()
+        .page_size(PAGE_SIZE)
+        .into_stream()
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api("listing analyses", e))?;
+    let Some(analysis) = all.iter().find(|a| a.code == code) else {
+        return Err(
+            CliError::new(Exit::Usage, format!("no analysis with code {code:?}"))
+                .hint("`rescale analyses` lists the analysis codes; choose one with --analysis"),
+        );
+    };
+    let versions: Vec<_> = analysis.versions.iter().flatten().collect();
+    let found = versions.iter().find(|v| {
+        v.version_code.as_deref() == Some(version) || v.version.as_deref() == Some(version)
+    });
+    let Some(found) = found else {
+        let known: Vec<&str> = versions
+            .iter()
+            .filter_map(|v| v.version_code.as_deref().or(v.version.as_deref()))
+            .collect();
+        return Err(CliError::new(
+            Exit::Usage,
+            format!("analysis {code} has no version {version:?}"),
+        )
+        .hint(format!(
+            "choose one with --analysis-version: {}",
+            known.join(", ")
+        )));
+    };
+    Ok((
+        analysis.name.clone().unwrap_or_else(|| code.to_string()),
+        found.version.clone().unwrap_or_else(|| version.to_string()),
+    ))
+}
+
+/// Checks that core type `code` exists; returns its display name.
+async fn check_core_type(client: &Client, code: &str) -> CliResult<String> {
+    let all: Vec<_> = client
+        .list_core_types()
+        .page_size(PAGE_SIZE)
+        .into_stream()
+        .try_collect()
+        .await
+        .map_err(|e| CliError::api("listing core types", e))?;
+    all.iter()
+        .find(|c| c.code == code)
+        .map(|c| c.name.clone().unwrap_or_else(|| code.to_string()))
+        .ok_or_else(|| {
+            CliError::new(Exit::Usage, format!("no core type with code {code:?}"))
+                .hint("`rescale coretypes` lists the core type codes; choose one with --core-type")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(history: &[(&str, Option<&str>)]) -> End {
+        let statuses = history
+            .iter()
+            .map(|(status, why)| {
+                let mut s = JobStatus::new(JobStatusValue::from(*status), "2026-01-01".into());
+                s.status_reason = Some(why.map(str::to_string));
+                s
+            })
+            .collect();
+        End { statuses }
+    }
+
+    #[test]
+    fn success_is_completed_without_a_bad_reason() {
+        assert!(
+            end(&[
+                ("Executing", None),
+                ("Completed", Some("Completed successfully"))
+            ])
+            .succeeded()
+        );
+        assert!(end(&[("Completed", None)]).succeeded());
+        assert!(end(&[("Completed", Some("  "))]).succeeded());
+        assert_eq!(end(&[("Completed", None)]).exit_code(), 0);
+        for bad in [
+            end(&[("Completed", Some("A run failed"))]),
+            end(&[("Stopping", None), ("Completed", Some("User Terminated"))]),
+            end(&[("Force Stop", None)]),
+            end(&[]),
+        ] {
+            assert!(!bad.succeeded());
+            assert_eq!(bad.exit_code(), 1);
+        }
+        let doc = end(&[("Force Stop", Some("Out of credit"))]).to_json("J");
+        assert_eq!(doc["status"], "Force Stop");
+        assert_eq!(doc["statusReason"], "Out of credit");
+        assert_eq!(doc["succeeded"], false);
+    }
+
+    #[test]
+    fn completed_and_force_stop_end_a_watch() {
+        let terminal = |s: &str| is_terminal(&JobStatus::new(JobStatusValue::from(s), "d".into()));
+        assert!(terminal("Completed") && terminal("Force Stop"));
+        for running in [
+            "Pending",
+            "Queued",
+            "Executing",
+            "Stopping",
+            "Waiting for Cluster",
+            "Some new status",
+        ] {
+            assert!(!terminal(running), "{running}");
+        }
+    }
+}
