@@ -202,14 +202,12 @@ impl Analysis {
             .iter()
             .map(|v| {
                 json!({
-                    "id": format!("{}-{}", self.code, v.version_code),
                     "version": v.version,
                     "versionCode": v.version_code,
                     "allowedCoreTypes": v.allowed_core_types,
                     "stdCommand": v.std_command,
                     "mpiCommand": v.mpi_command,
                     "smpCommand": v.smp_command,
-                    "eula": null,
                 })
             })
             .collect();
