@@ -35,7 +35,7 @@ pub use config::{ApiInfo, AuthScheme, ServerInfo};
 pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
 pub use futures::Stream;
 pub use pagination::{NextPage, Page, paginate, paginate_prepared};
-pub use params::{ObjectStyle, json_text, query_structured};
+pub use params::{ObjectStyle, json_text, param_text, query_structured};
 pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use retry::RetryPolicy;
