@@ -29,7 +29,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
 
         /// One request builder per operation: set optional parameters, then `send()`.
         pub mod builders {
-            #![allow(clippy::too_many_arguments)]
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
             use super::types;
             use #rt as runtime;
             #(#builders)*
@@ -37,6 +37,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
 
         #pages
 
+        #[allow(deprecated)]
         impl #rt::Client {
             #(#methods)*
         }
@@ -371,7 +372,11 @@ fn build_request(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
                     quote!(runtime::PathPart::Param(&self.#field))
                 } else {
                     let text = format_ident!("{}_text", param.rust_name.trim_start_matches("r#"));
-                    prelude.push(quote!(let #text = self.#field.to_string();));
+                    if is_scalar(api, &param.ty) {
+                        prelude.push(quote!(let #text = self.#field.to_string();));
+                    } else {
+                        prelude.push(quote!(let #text = runtime::param_text(&self.#field)?;));
+                    }
                     quote!(runtime::PathPart::Param(&#text))
                 }
             }
@@ -435,7 +440,7 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 ParamLocation::Query => {
                     quote!(runtime::query_structured(&mut request, #name, &#value, #style)?;)
                 }
-                _ => add(quote!(runtime::json_text(&#value)?)),
+                _ => add(quote!(runtime::param_text(&#value)?)),
             }
         }
     };
@@ -575,6 +580,9 @@ fn response(
                 if r.body == ResponseBody::Empty {
                     variants.push(quote!(#[doc = #doc] #variant,));
                     arms.push(quote!(#pattern => Ok(response.empty().await?.map(|()| #enum_name::#variant)),));
+                } else if r.body == ResponseBody::Binary {
+                    variants.push(quote!(#[doc = #doc] #variant(#ty),));
+                    arms.push(quote!(#pattern => Ok(response.stream().map(#enum_name::#variant)),));
                 } else {
                     variants.push(quote!(#[doc = #doc] #variant(#ty),));
                     arms.push(quote!(#pattern => Ok((#decode)?.map(#enum_name::#variant)),));
@@ -672,6 +680,7 @@ fn page_impls(api: &Api, rt: &TokenStream) -> TokenStream {
             _ => quote!(self.#items.flatten().unwrap_or_default()),
         };
         impls.push(quote! {
+            #[allow(deprecated)]
             impl #rt::Page for types::#page {
                 type Item = #item;
                 fn next_page(&self) -> Option<#rt::NextPage> {

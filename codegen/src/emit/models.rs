@@ -28,7 +28,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     quote! {
         /// The API's data types, one per schema of the spec.
         pub mod types {
-            #![allow(clippy::large_enum_variant, clippy::derivable_impls)]
+            #![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]
             #helper
             #(#items)*
         }
@@ -353,8 +353,12 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
                 .map(|v| {
                     let variant = ident(&v.rust_name);
                     let ty = type_tokens(api, &v.ty, true);
-                    let wrap = if v.boxed { quote!(Box::new(v)) } else { quote!(v) };
-                    quote!(serde_json::from_value::<#ty>(value).map(|v| Self::#variant(#wrap)).map_err(D::Error::custom))
+                    let wrap = if v.boxed {
+                        quote!(|v| Self::#variant(Box::new(v)))
+                    } else {
+                        quote!(Self::#variant)
+                    };
+                    quote!(serde_json::from_value::<#ty>(value).map(#wrap).map_err(D::Error::custom))
                 })
                 .collect();
             let tag_patterns: Vec<TokenStream> = u
