@@ -129,7 +129,7 @@ fn structure(
             serde_attrs.insert(0, quote!(rename = #json_name));
         }
         let serde = (!serde_attrs.is_empty()).then(|| quote!(#[serde(#(#serde_attrs),*)]));
-        let fallback = format!("`{}`.", field.json_name);
+        let fallback = code_span(&field.json_name);
         let field_doc = docs::attrs(&field.docs, &fallback);
         let ty = &shape.ty;
         fields.push(quote! {
@@ -201,8 +201,8 @@ fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenSt
         .iter()
         .map(|v| {
             let text = match &v.description {
-                Some(d) => format!("`{}`: {d}", v.value),
-                None => format!("`{}`.", v.value),
+                Some(d) => format!("{}: {d}", code_span(&v.value).trim_end_matches('.')),
+                None => code_span(&v.value),
             };
             docs::plain(&text)
         })
@@ -404,4 +404,20 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             }
         }
     }
+}
+
+/// `` `text`. `` for a doc line, with a fence long enough for backticks inside, or a plain
+/// phrase for the empty string (an empty code span does not render).
+fn code_span(text: &str) -> String {
+    if text.trim().is_empty() {
+        return "The empty string.".to_owned();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}.")
 }

@@ -11,7 +11,9 @@
 //!   exact text; `format: binary` is bytes to upload or download;
 //! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are `f64` (`f32` for
 //!   `format: float`);
-//! - anything else (no type, type lists such as `[string, integer]`) is kept as raw JSON.
+//! - `const` without `type` has the type of its value (the value itself is not checked);
+//! - anything else (no type, type lists such as `[string, integer]`, `not`, `if`/`then`) is kept
+//!   as raw JSON (`serde_json::Value`).
 
 use super::{MAX_DEPTH, Resolver, docs_of, scalar_text};
 use crate::diag::{Diagnostic, join};
@@ -148,6 +150,21 @@ impl<'a> Resolver<'a> {
                 ty
             };
         }
+        if let Some(properties) = map.get("properties")
+            && properties.as_object().is_none()
+        {
+            self.error(
+                Diagnostic::new(
+                    join(pointer, "properties"),
+                    format!(
+                        "`properties` must be a mapping of names to schemas, found {}",
+                        properties.kind()
+                    ),
+                )
+                .help("write each property as `name: {type: ...}`"),
+            );
+            return TypeRef::Any;
+        }
         let nullable = is_nullable(map);
         let ty = self.schema_body(pointer, schema, map, hint);
         if nullable { optional(ty) } else { ty }
@@ -246,7 +263,14 @@ impl<'a> Resolver<'a> {
             } else if map.contains_key("items") {
                 Some("array")
             } else {
-                None
+                // OpenAPI 3.1 `const` without `type`: the type of the value.
+                match map.get("const") {
+                    Some(Value::String(_)) => Some("string"),
+                    Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
+                    Some(Value::Float(_)) => Some("number"),
+                    Some(Value::Bool(_)) => Some("boolean"),
+                    _ => None,
+                }
             }
         });
         match guessed {
@@ -334,7 +358,12 @@ impl<'a> Resolver<'a> {
         let Value::Object(map) = schema else {
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         };
-        if map.contains_key("$ref") {
+        if map.contains_key("$ref")
+            || map
+                .get("properties")
+                .is_some_and(|p| p.as_object().is_none())
+        {
+            // References, and malformed schemas (reported there), are handled as uses.
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         }
         if is_nullable(map) {
@@ -501,10 +530,10 @@ impl<'a> Resolver<'a> {
                     return false;
                 };
                 let Some(target_map) = target.as_object() else {
-                    self.error(Diagnostic::new(
-                        member_pointer,
-                        "an `allOf` part must be a schema mapping",
-                    ));
+                    self.error(
+                        Diagnostic::new(member_pointer, "an `allOf` part must be a schema mapping")
+                            .help("write the part as `{$ref: ...}` or `{type: object, properties: ...}`"),
+                    );
                     return false;
                 };
                 let mergeable_type = matches!(
