@@ -65,8 +65,6 @@ add_crate() { # name spec-path
     "$(wc -l < "$dir/src/client.rs")" "$(( (t1 - t0) / 1000000 ))")"$'\n'
 }
 
-# Crates of specs no longer selected would still be checked: start from a clean member list.
-rm -rf "$scratch/crates"
 for spec in "$specs_dir"/*.yaml "$specs_dir"/*.json "$repo"/tests/specs/*.yaml "$repo"/tests/specs/*.json; do
   [ -f "$spec" ] || continue
   base="$(basename "$spec")"
@@ -74,6 +72,14 @@ for spec in "$specs_dir"/*.yaml "$specs_dir"/*.json "$repo"/tests/specs/*.yaml "
   name="$(echo "${base%.*}" | tr 'A-Z.' 'a-z-' | tr -c 'a-z0-9\n-' '-')"
   case "$spec" in "$repo"/tests/*) name="fixture-$name" ;; *) name="spec-$name" ;; esac
   add_crate "$name" "$spec"
+done
+# Crates of specs not selected this time would still be checked: remove them. Selected ones are
+# kept, and `openapi-gen -o` leaves unchanged output untouched, so cargo rechecks only what changed.
+for dir in "$scratch"/crates/*/; do
+  [ -d "$dir" ] || continue
+  keep=0
+  for name in "${names[@]}"; do [ "$(basename "$dir")" = "$name" ] && keep=1; done
+  [ "$keep" = 1 ] || rm -rf "$dir"
 done
 gen_done=$(date +%s)
 printf '%s' "$table"
