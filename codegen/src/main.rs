@@ -38,7 +38,7 @@ struct Args {
 }
 
 enum Parsed {
-    Run(Args),
+    Run(Box<Args>),
     Exit(ExitCode),
 }
 
@@ -112,12 +112,12 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
             "`--runtime-path {path}` is not a Rust path (e.g. `crate::runtime`)"
         ));
     }
-    Parsed::Run(args)
+    Parsed::Run(Box::new(args))
 }
 
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
-        Parsed::Run(args) => args,
+        Parsed::Run(args) => *args,
         Parsed::Exit(code) => return code,
     };
     let spec_path = args.spec.unwrap_or_default();
