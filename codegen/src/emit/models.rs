@@ -50,6 +50,15 @@ fn type_def(api: &Api, def: &TypeDef, uses_helper: &mut bool) -> TokenStream {
                 pub type #name = #ty;
             }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = type_tokens(api, ty, true);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
     }
 }
 

@@ -100,6 +100,7 @@ impl<'a> Resolver<'a> {
                 .help("give one of them a type or properties so the cycle holds data"),
             );
         }
+        schema::break_alias_cycles(&mut self.types);
         Api {
             title,
             version,

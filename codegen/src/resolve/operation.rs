@@ -16,13 +16,14 @@ const METHODS: &[&str] = &[
 
 /// Names the generated `Client` already has (from the runtime) that operations must not take.
 const CLIENT_METHODS: &[&str] = &[
-    "execute", "base_url", "builder", "clone", "fmt", "new", "from_env", "with_key",
+    "execute", "base_url", "builder", "api", "clone", "fmt", "new", "from_env", "with_key",
 ];
 
 /// Names every request builder already uses for its own methods and fields.
 const BUILDER_METHODS: &[&str] = &[
     "send",
     "into_stream",
+    "into_request",
     "timeout",
     "retry_policy",
     "options",

@@ -768,7 +768,7 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
         .map(|t| match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-            TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct(ty).into_iter().collect(),
             TypeKind::Enum(_) => Vec::new(),
         })
         .collect();
@@ -792,7 +792,7 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
                     alias_cycles.push(index);
                 }
             }
-            TypeKind::Enum(_) => {}
+            TypeKind::Enum(_) | TypeKind::Newtype(_) => {}
         }
     }
     // A cycle made only of aliases has no struct to hold a Box: report it.
@@ -856,4 +856,39 @@ fn strongly_connected(count: usize, edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// Turns aliases that mention themselves through arrays, maps or other aliases
+/// (`type Tree = Vec<Tree>`, which Rust rejects as a cycle) into newtype structs.
+pub(crate) fn break_alias_cycles(types: &mut [TypeDef]) {
+    fn mentions(ty: &TypeRef, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(index) => out.push(*index),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                mentions(inner, out);
+            }
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = Vec::new();
+                mentions(ty, &mut out);
+                out.retain(|&target| matches!(types[target].kind, TypeKind::Alias(_)));
+                out
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(types.len(), &edges);
+    for index in 0..types.len() {
+        let in_cycle = edges[index]
+            .iter()
+            .any(|&target| component[target] == component[index]);
+        if in_cycle && let TypeKind::Alias(ty) = &types[index].kind {
+            types[index].kind = TypeKind::Newtype(ty.clone());
+        }
+    }
 }
