@@ -221,7 +221,7 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
                 .as_deref()
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
-            let first_line = text.lines().next().unwrap_or("");
+            let first_line = docs::rustdoc_safe(text.lines().next().unwrap_or("").trim());
             extra.push_str(&format!(
                 "\n- `{}`: {}",
                 input.rust_name.trim_start_matches("r#"),
@@ -573,7 +573,10 @@ fn response(
                     status_text(&r.status),
                     r.description
                         .as_deref()
-                        .map(|d| format!(": {}", d.lines().next().unwrap_or("")))
+                        .map(|d| format!(
+                            ": {}",
+                            docs::rustdoc_safe(d.lines().next().unwrap_or("").trim())
+                        ))
                         .unwrap_or_default()
                 );
                 let pattern = pattern(&r.status);

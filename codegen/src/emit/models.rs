@@ -210,7 +210,11 @@ fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenSt
         .iter()
         .map(|v| {
             let text = match &v.description {
-                Some(d) => format!("{}: {d}", code_span(&v.value).trim_end_matches('.')),
+                Some(d) => format!(
+                    "{}: {}",
+                    code_span(&v.value).trim_end_matches('.'),
+                    docs::rustdoc_safe(d)
+                ),
                 None => code_span(&v.value),
             };
             docs::plain(&text)
