@@ -30,8 +30,13 @@ fn broken_specs_give_located_errors() {
         .collect();
     entries.sort();
     assert!(!entries.is_empty());
+    let mut seen = std::collections::HashSet::new();
     for path in entries {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            seen.insert(name.clone()),
+            "two broken specs share the snapshot name {name}"
+        );
         let file_name = format!(
             "tests/specs/broken/{}",
             path.file_name().unwrap().to_string_lossy()
