@@ -566,6 +566,7 @@ impl<'a> Resolver<'a> {
     ) -> TypeKind {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
+        let mut used_tags = std::collections::HashSet::new();
         let discriminator = map.get("discriminator");
         let property = discriminator
             .and_then(|d| d.get("propertyName"))
@@ -610,6 +611,8 @@ impl<'a> Resolver<'a> {
                     None => tags.push(reference.rsplit('/').next().unwrap_or(reference).to_owned()),
                 }
             }
+            // A tag selects one variant: a schema listed twice keeps its tags on the first.
+            tags.retain(|tag| used_tags.insert(tag.clone()));
             variants.push(UnionVariant {
                 rust_name,
                 ty,
