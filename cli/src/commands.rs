@@ -662,7 +662,7 @@ mod tests {
         let statuses = history
             .iter()
             .map(|(status, why)| {
-                let mut s = JobStatus::new(JobStatusValue::from(*status), "2026-01-01".into());
+                let mut s = JobStatus::new(JobStatusValue::from(*status), "2026-01-01");
                 s.status_reason = Some(why.map(str::to_string));
                 s
             })
@@ -699,7 +699,7 @@ mod tests {
 
     #[test]
     fn completed_and_force_stop_end_a_watch() {
-        let terminal = |s: &str| is_terminal(&JobStatus::new(JobStatusValue::from(s), "d".into()));
+        let terminal = |s: &str| is_terminal(&JobStatus::new(JobStatusValue::from(s), "d"));
         assert!(terminal("Completed") && terminal("Force Stop"));
         for running in [
             "Pending",

@@ -96,6 +96,9 @@ pub enum TypeKind {
     Union(Union),
     /// Another name for a type (`type X = ...`).
     Alias(TypeRef),
+    /// A wrapper struct around a type (`struct X(...)`), for aliases that contain themselves
+    /// through arrays or maps, which a Rust `type` alias cannot express.
+    Newtype(TypeRef),
 }
 
 /// An object schema.

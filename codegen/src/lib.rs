@@ -113,7 +113,11 @@ pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
                 "",
                 format!("the spec is not valid YAML or JSON: {}", err.message),
             )
-            .help("fix the syntax at the position shown (a YAML linter shows the same position)"),
+            .help(if err.message.contains("recursion limit") {
+                "the document nests deeper than 128 levels; name inner schemas under `components.schemas` and refer to them with `$ref`"
+            } else {
+                "fix the syntax at the position shown (a YAML linter shows the same position)"
+            }),
             err.position,
         )
     })?;

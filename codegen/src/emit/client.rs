@@ -32,6 +32,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
             quote!(#doc pub #signature { #body })
         });
         quote! {
+            #[allow(deprecated)]
             impl #rt::Client {
                 #(#methods)*
             }
@@ -57,6 +58,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
                 #(#declarations)*
             }
 
+            #[allow(deprecated)]
             impl ClientExt for #rt::Client {
                 #(#definitions)*
             }
@@ -72,7 +74,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
 
         /// One request builder per operation: set optional parameters, then `send()`.
         pub mod builders {
-            #![allow(clippy::too_many_arguments)]
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
             use super::types;
             use #rt as runtime;
             #(#builders)*
@@ -268,7 +270,7 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
                 .as_deref()
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
-            let first_line = text.lines().next().unwrap_or("");
+            let first_line = docs::rustdoc_safe(text.lines().next().unwrap_or("").trim());
             let name = input.rust_name.trim_start_matches("r#");
             if first_line.is_empty() {
                 extra.push_str(&format!("\n- `{name}`"));
@@ -429,7 +431,11 @@ fn build_request(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
                     quote!(runtime::PathPart::Param(&self.#field))
                 } else {
                     let text = format_ident!("{}_text", param.rust_name.trim_start_matches("r#"));
-                    prelude.push(quote!(let #text = self.#field.to_string();));
+                    if is_scalar(api, &param.ty) {
+                        prelude.push(quote!(let #text = self.#field.to_string();));
+                    } else {
+                        prelude.push(quote!(let #text = runtime::param_text(&self.#field)?;));
+                    }
                     quote!(runtime::PathPart::Param(&#text))
                 }
             }
@@ -493,7 +499,7 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 ParamLocation::Query => {
                     quote!(runtime::query_structured(&mut request, #name, &#value, #style)?;)
                 }
-                _ => add(quote!(runtime::json_text(&#value)?)),
+                _ => add(quote!(runtime::param_text(&#value)?)),
             }
         }
     };
@@ -626,7 +632,10 @@ fn response(
                     status_text(&r.status),
                     r.description
                         .as_deref()
-                        .map(|d| format!(": {}", d.lines().next().unwrap_or("")))
+                        .map(|d| format!(
+                            ": {}",
+                            docs::rustdoc_safe(d.lines().next().unwrap_or("").trim())
+                        ))
                         .unwrap_or_default()
                 );
                 let pattern = pattern(&r.status);
@@ -735,6 +744,7 @@ fn page_impls(api: &Api, rt: &TokenStream) -> TokenStream {
             _ => quote!(self.#items.flatten().unwrap_or_default()),
         };
         impls.push(quote! {
+            #[allow(deprecated)]
             impl #rt::Page for types::#page {
                 type Item = #item;
                 fn next_page(&self) -> Option<#rt::NextPage> {

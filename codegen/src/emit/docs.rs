@@ -54,8 +54,28 @@ pub(crate) fn plain(text: &str) -> TokenStream {
 /// doctests otherwise) and leading indentation outside fences is dropped for the same reason.
 fn push_text(lines: &mut Vec<String>, text: &str) {
     let mut in_fence = false;
+    // Markdown lets a list item or quote continue on unindented lines ("lazy continuation"),
+    // which clippy rejects: indent continuations under the item, and quote quoted ones.
+    let mut continuation = String::new();
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
+        if !in_fence && !trimmed.starts_with("```") {
+            let trimmed = trimmed.trim_end();
+            if trimmed.is_empty() {
+                continuation.clear();
+                lines.push(String::new());
+            } else if let Some(marker) = list_marker(trimmed) {
+                continuation = " ".repeat(marker);
+                lines.push(rustdoc_safe(trimmed));
+            } else if trimmed.starts_with('>') {
+                continuation = "> ".to_owned();
+                lines.push(rustdoc_safe(trimmed));
+            } else {
+                lines.push(format!("{continuation}{}", rustdoc_safe(trimmed)));
+            }
+            continue;
+        }
+        continuation.clear();
         if let Some(info) = trimmed.strip_prefix("```") {
             if in_fence {
                 lines.push("```".to_owned());
@@ -71,13 +91,197 @@ fn push_text(lines: &mut Vec<String>, text: &str) {
             in_fence = !in_fence;
             continue;
         }
-        lines.push(if in_fence {
-            line.trim_end().to_owned()
-        } else {
-            trimmed.trim_end().to_owned()
-        });
+        lines.push(line.trim_end().to_owned());
     }
     if in_fence {
         lines.push("```".to_owned());
+    }
+}
+
+/// One line of prose made safe for rustdoc: brackets that are not a Markdown link are escaped (or
+/// rustdoc reads `[Name]` as a link to a Rust item that does not exist), and bare URLs get angle
+/// brackets (rustdoc's `bare_urls` lint). Code spans are left alone.
+pub(crate) fn rustdoc_safe(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Copy a code span verbatim, up to the matching run of backticks.
+                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+                let fence: String = "`".repeat(run);
+                let rest: String = chars[i + run..].iter().collect();
+                match rest.find(&fence) {
+                    Some(end) => {
+                        out.push_str(&fence);
+                        out.push_str(&rest[..end + run]);
+                        i += run + rest[..end + run].chars().count();
+                    }
+                    None => {
+                        out.push_str(&fence);
+                        i += run;
+                    }
+                }
+            }
+            '[' => {
+                let close = chars[i + 1..].iter().position(|&c| c == ']' || c == '[');
+                let link = close
+                    .filter(|&n| chars[i + 1 + n] == ']')
+                    .map(|n| i + 1 + n)
+                    .filter(|&end| chars.get(end + 1) == Some(&'('));
+                match link {
+                    // `[text](url)`: a real link, copied up to its closing parenthesis. A target
+                    // that is no URL (`crate::views::Image`, a Rust path of the server's code)
+                    // would be an intra-doc link to nothing: keep only the text.
+                    Some(end) => {
+                        let close_paren = chars[end..]
+                            .iter()
+                            .position(|&c| c == ')')
+                            .map_or(chars.len(), |n| end + n + 1);
+                        let target: String = chars[(end + 2).min(close_paren)..close_paren]
+                            .iter()
+                            .collect();
+                        if target.contains(['/', '#']) || target.starts_with("mailto:") {
+                            out.extend(&chars[i..close_paren]);
+                        } else {
+                            let text: String = chars[i + 1..end].iter().collect();
+                            out.push_str(&rustdoc_safe(&text));
+                        }
+                        i = close_paren;
+                    }
+                    None => {
+                        out.push_str("\\[");
+                        i += 1;
+                    }
+                }
+            }
+            ']' => {
+                out.push_str("\\]");
+                i += 1;
+            }
+            '<' => {
+                // Keep autolinks (`<https://...>`); escape anything else that looks like an HTML
+                // tag (`<host>`), which rustdoc would report as unclosed.
+                let inner: String = chars[i + 1..].iter().take_while(|&&c| c != '>').collect();
+                if starts_url(&chars[i + 1..]) && !inner.contains(char::is_whitespace) {
+                    out.push('<');
+                    out.push_str(&inner);
+                    i += 1 + inner.chars().count();
+                } else if chars
+                    .get(i + 1)
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == '/' || *c == '!')
+                {
+                    out.push_str("\\<");
+                    i += 1;
+                } else {
+                    out.push('<');
+                    i += 1;
+                }
+            }
+            'h' if starts_url(&chars[i..])
+                && !matches!(i.checked_sub(1).map(|p| chars[p]), Some('<' | '=' | '/')) =>
+            {
+                let len = chars[i..]
+                    .iter()
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, '<' | '>' | '"' | '`'))
+                    .count();
+                let mut url: String = chars[i..i + len].iter().collect();
+                if url.ends_with("//") {
+                    // Only a scheme (`https://<host>`): nothing to link.
+                    out.push_str(&url);
+                    i += len;
+                    continue;
+                }
+                let mut tail = String::new();
+                while url.ends_with(['.', ',', ';', ':', ')', ']', '!', '?', '\'']) {
+                    tail.insert(0, url.pop().unwrap_or_default());
+                }
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+                out.push_str(&tail.replace(']', "\\]"));
+                i += len;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let head: String = chars.iter().take(8).collect();
+    head.starts_with("https://") || head.starts_with("http://")
+}
+
+/// The width of the list marker that starts `line` (`- `, `* `, `+ `, `1. `, `1) `), if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(input: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        push_text(&mut lines, input);
+        lines
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(
+            text("Modes:\n- one that\nwraps\n10. ten\n  more\n\nafter"),
+            [
+                "Modes:",
+                "- one that",
+                "  wraps",
+                "10. ten",
+                "    more",
+                "",
+                "after"
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_and_bare_urls_are_made_safe() {
+        assert_eq!(
+            text("See [Policy] and [docs](https://x.io/a) or https://x.io/b. `[0]` [1]"),
+            ["See \\[Policy\\] and [docs](https://x.io/a) or <https://x.io/b>. `[0]` \\[1\\]"]
+        );
+        assert_eq!(
+            text("<https://x.io> (https://y.io) \"https://z.io\""),
+            ["<https://x.io> (<https://y.io>) \"<https://z.io>\""]
+        );
+        assert_eq!(
+            text("Format: https://<host>:<port>. a < b, <br>"),
+            ["Format: https://\\<host>:\\<port>. a < b, \\<br>"]
+        );
+        assert_eq!(text("The [RFC][1] digest"), ["The \\[RFC\\]\\[1\\] digest"]);
+        assert_eq!(
+            text("a [`Disk`](omicron::Disk) b [x](#y)"),
+            ["a `Disk` b [x](#y)"]
+        );
+    }
+
+    #[test]
+    fn quotes_continue_quoted_and_fences_keep_indentation() {
+        assert_eq!(text("> a\nb"), ["> a", "> b"]);
+        assert_eq!(
+            text("```rust\n  let x = 1;\n```"),
+            ["```text", "  let x = 1;", "```"]
+        );
     }
 }

@@ -126,9 +126,10 @@ fn space_items(code: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let trimmed = line.trim_start();
-        if (trimmed == "}" || trimmed == "};")
-            && let Some(next) = lines.peek()
-        {
+        let ends_item = trimmed == "}"
+            || trimmed == "};"
+            || (trimmed.starts_with("pub struct ") && trimmed.ends_with(");"));
+        if ends_item && let Some(next) = lines.peek() {
             let indent = line.len() - trimmed.len();
             let next_trimmed = next.trim_start();
             let next_indent = next.len() - next_trimmed.len();

@@ -28,7 +28,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     quote! {
         /// The API's data types, one per schema of the spec.
         pub mod types {
-            #![allow(clippy::large_enum_variant, clippy::derivable_impls)]
+            #![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]
             #helper
             #(#items)*
         }
@@ -48,6 +48,15 @@ fn type_def(api: &Api, def: &TypeDef, uses_helper: &mut bool) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #ty;
+            }
+        }
+        TypeKind::Newtype(ty) => {
+            let ty = type_tokens(api, ty, true);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
             }
         }
     }
@@ -129,7 +138,7 @@ fn structure(
             serde_attrs.insert(0, quote!(rename = #json_name));
         }
         let serde = (!serde_attrs.is_empty()).then(|| quote!(#[serde(#(#serde_attrs),*)]));
-        let fallback = format!("`{}`.", field.json_name);
+        let fallback = code_span(&field.json_name);
         let field_doc = docs::attrs(&field.docs, &fallback);
         let ty = &shape.ty;
         fields.push(quote! {
@@ -205,9 +214,12 @@ fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenSt
         .iter()
         .map(|v| {
             let text = match &v.description {
-                Some(d) => format!("`{}`: {d}", v.value),
-                None if v.value.is_empty() => "The empty string.".to_owned(),
-                None => format!("`{}`.", v.value),
+                Some(d) => format!(
+                    "{}: {}",
+                    code_span(&v.value).trim_end_matches('.'),
+                    docs::rustdoc_safe(d)
+                ),
+                None => code_span(&v.value),
             };
             docs::plain(&text)
         })
@@ -371,7 +383,11 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
                 .map(|v| {
                     let variant = ident(&v.rust_name);
                     let ty = type_tokens(api, &v.ty, true);
-                    let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
+                    let wrap = if v.boxed {
+                        quote!(|v| Self::#variant(Box::new(v)))
+                    } else {
+                        quote!(Self::#variant)
+                    };
                     quote!(serde_json::from_value::<#ty>(value).map(#wrap).map_err(D::Error::custom))
                 })
                 .collect();
@@ -421,4 +437,20 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             }
         }
     }
+}
+
+/// `` `text`. `` for a doc line, with a fence long enough for backticks inside, or a plain
+/// phrase for the empty string (an empty code span does not render).
+fn code_span(text: &str) -> String {
+    if text.trim().is_empty() {
+        return "The empty string.".to_owned();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}.")
 }

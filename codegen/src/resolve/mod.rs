@@ -100,6 +100,7 @@ impl<'a> Resolver<'a> {
                 .help("give one of them a type or properties so the cycle holds data"),
             );
         }
+        schema::break_alias_cycles(&mut self.types);
         Api {
             title,
             version,
@@ -301,10 +302,15 @@ impl<'a> Resolver<'a> {
             return;
         };
         let Some(schemas) = schemas.as_object() else {
-            self.error(Diagnostic::new(
-                "/components/schemas",
-                "`components.schemas` must be a mapping of names to schemas",
-            ));
+            self.error(
+                Diagnostic::new(
+                    "/components/schemas",
+                    "`components.schemas` must be a mapping of names to schemas",
+                )
+                .help(
+                    "write each schema as `Name: {type: object, ...}` under `components.schemas`",
+                ),
+            );
             return;
         };
         for (name, schema) in schemas {
@@ -378,7 +384,7 @@ impl<'a> Resolver<'a> {
                 join(pointer, "$ref"),
                 "`$ref` chain is circular or longer than 32 steps",
             )
-            .help("point the reference at a schema, not at another reference to itself"),
+            .help("point the `$ref` straight at the definition, not through a loop or a long chain of other `$ref`s"),
         );
         None
     }

@@ -16,13 +16,14 @@ const METHODS: &[&str] = &[
 
 /// Names the generated `Client` already has (from the runtime) that operations must not take.
 const CLIENT_METHODS: &[&str] = &[
-    "execute", "base_url", "builder", "clone", "fmt", "new", "from_env", "with_key",
+    "execute", "base_url", "builder", "api", "clone", "fmt", "new", "from_env", "with_key",
 ];
 
 /// Names every request builder already uses for its own methods and fields.
 const BUILDER_METHODS: &[&str] = &[
     "send",
     "into_stream",
+    "into_request",
     "timeout",
     "retry_policy",
     "options",
@@ -64,10 +65,13 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         };
         let Some(paths) = paths.as_object() else {
-            self.error(Diagnostic::new(
-                "/paths",
-                "`paths` must be a mapping of path templates to path items",
-            ));
+            self.error(
+                Diagnostic::new(
+                    "/paths",
+                    "`paths` must be a mapping of path templates to path items",
+                )
+                .help("write `paths:` as `/things/{id}: {get: {...}}` entries"),
+            );
             return Vec::new();
         };
         let mut method_names = Scope::with_reserved(CLIENT_METHODS);
@@ -88,10 +92,13 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let Some(item_map) = item.as_object() else {
-                self.error(Diagnostic::new(
-                    &item_pointer,
-                    "a path item must be a mapping of methods to operations",
-                ));
+                self.error(
+                    Diagnostic::new(
+                        &item_pointer,
+                        "a path item must be a mapping of methods to operations",
+                    )
+                    .help("write the path item as `get: {responses: ...}`, one entry per method"),
+                );
                 continue;
             };
             for (method, operation) in item_map {
@@ -100,17 +107,23 @@ impl<'a> Resolver<'a> {
                 }
                 let pointer = join(&item_pointer, method);
                 let Some(op_map) = operation.as_object() else {
-                    self.error(Diagnostic::new(&pointer, "an operation must be a mapping"));
+                    self.error(
+                        Diagnostic::new(&pointer, "an operation must be a mapping")
+                            .help("write the operation as `{operationId: ..., responses: ...}`"),
+                    );
                     continue;
                 };
                 let id = match op_map.get("operationId") {
                     Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
                     Some(Value::String(_)) | None => derived_operation_id(method, path),
                     Some(other) => {
-                        self.error(Diagnostic::new(
-                            join(&pointer, "operationId"),
-                            format!("`operationId` must be a string, found {}", other.kind()),
-                        ));
+                        self.error(
+                            Diagnostic::new(
+                                join(&pointer, "operationId"),
+                                format!("`operationId` must be a string, found {}", other.kind()),
+                            )
+                            .help("write one name, e.g. `operationId: listPets`"),
+                        );
                         continue;
                     }
                 };
@@ -172,10 +185,10 @@ impl<'a> Resolver<'a> {
         ] {
             let Some(list) = list else { continue };
             let Some(list) = list.as_array() else {
-                self.error(Diagnostic::new(
-                    join(&base, "parameters"),
-                    "`parameters` must be a list",
-                ));
+                self.error(
+                    Diagnostic::new(join(&base, "parameters"), "`parameters` must be a list")
+                        .help("write each parameter as `- {name: ..., in: query, schema: ...}`"),
+                );
                 continue;
             };
             for (i, param) in list.iter().enumerate() {
@@ -255,6 +268,11 @@ impl<'a> Resolver<'a> {
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
             other => {
+                let help = if matches!(other, Some("body" | "formData")) {
+                    "`in: body` and `in: formData` are Swagger 2.0: describe the body under the operation's `requestBody` instead"
+                } else {
+                    "use `in: path`, `in: query`, `in: header` or `in: cookie`"
+                };
                 self.error(
                     Diagnostic::new(
                         join(pointer, "in"),
@@ -263,7 +281,7 @@ impl<'a> Resolver<'a> {
                             other.unwrap_or("(missing)")
                         ),
                     )
-                    .help("use `in: path`, `in: query`, `in: header` or `in: cookie`"),
+                    .help(help),
                 );
                 return None;
             }
@@ -534,10 +552,13 @@ impl<'a> Resolver<'a> {
         };
         let responses_pointer = join(pointer, "responses");
         let Some(map) = responses.as_object() else {
-            self.error(Diagnostic::new(
-                responses_pointer,
-                "`responses` must be a mapping of status codes to responses",
-            ));
+            self.error(
+                Diagnostic::new(
+                    responses_pointer,
+                    "`responses` must be a mapping of status codes to responses",
+                )
+                .help("write e.g. `'200': {description: OK}`"),
+            );
             return Vec::new();
         };
         let has_success = map.keys().any(|k| k.starts_with('2'));

@@ -11,7 +11,9 @@
 //!   exact text; `format: binary` is bytes to upload or download;
 //! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are `f64` (`f32` for
 //!   `format: float`);
-//! - anything else (no type, type lists such as `[string, integer]`) is kept as raw JSON.
+//! - `const` without `type` has the type of its value (the value itself is not checked);
+//! - anything else (no type, type lists such as `[string, integer]`, `not`, `if`/`then`) is kept
+//!   as raw JSON (`serde_json::Value`).
 
 use super::{MAX_DEPTH, Resolver, docs_of, scalar_text};
 use crate::diag::{Diagnostic, join};
@@ -148,6 +150,21 @@ impl<'a> Resolver<'a> {
                 ty
             };
         }
+        if let Some(properties) = map.get("properties")
+            && properties.as_object().is_none()
+        {
+            self.error(
+                Diagnostic::new(
+                    join(pointer, "properties"),
+                    format!(
+                        "`properties` must be a mapping of names to schemas, found {}",
+                        properties.kind()
+                    ),
+                )
+                .help("write each property as `name: {type: ...}`"),
+            );
+            return TypeRef::Any;
+        }
         let nullable = is_nullable(map);
         let ty = self.schema_body(pointer, schema, map, hint);
         if nullable { optional(ty) } else { ty }
@@ -254,7 +271,14 @@ impl<'a> Resolver<'a> {
             } else if map.contains_key("items") {
                 Some("array")
             } else {
-                None
+                // OpenAPI 3.1 `const` without `type`: the type of the value.
+                match map.get("const") {
+                    Some(Value::String(_)) => Some("string"),
+                    Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
+                    Some(Value::Float(_)) => Some("number"),
+                    Some(Value::Bool(_)) => Some("boolean"),
+                    _ => None,
+                }
             }
         });
         match guessed {
@@ -342,7 +366,12 @@ impl<'a> Resolver<'a> {
         let Value::Object(map) = schema else {
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         };
-        if map.contains_key("$ref") {
+        if map.contains_key("$ref")
+            || map
+                .get("properties")
+                .is_some_and(|p| p.as_object().is_none())
+        {
+            // References, and malformed schemas (reported there), are handled as uses.
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         }
         if is_nullable(map) {
@@ -509,10 +538,10 @@ impl<'a> Resolver<'a> {
                     return false;
                 };
                 let Some(target_map) = target.as_object() else {
-                    self.error(Diagnostic::new(
-                        member_pointer,
-                        "an `allOf` part must be a schema mapping",
-                    ));
+                    self.error(
+                        Diagnostic::new(member_pointer, "an `allOf` part must be a schema mapping")
+                            .help("write the part as `{$ref: ...}` or `{type: object, properties: ...}`"),
+                    );
                     return false;
                 };
                 let mergeable_type = matches!(
@@ -545,6 +574,7 @@ impl<'a> Resolver<'a> {
     ) -> TypeKind {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
+        let mut used_tags = std::collections::HashSet::new();
         let discriminator = map.get("discriminator");
         let property = discriminator
             .and_then(|d| d.get("propertyName"))
@@ -589,6 +619,8 @@ impl<'a> Resolver<'a> {
                     None => tags.push(reference.rsplit('/').next().unwrap_or(reference).to_owned()),
                 }
             }
+            // A tag selects one variant: a schema listed twice keeps its tags on the first.
+            tags.retain(|tag| used_tags.insert(tag.clone()));
             variants.push(UnionVariant {
                 rust_name,
                 ty,
@@ -747,7 +779,7 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
         .map(|t| match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-            TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct(ty).into_iter().collect(),
             TypeKind::Enum(_) => Vec::new(),
         })
         .collect();
@@ -771,7 +803,7 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
                     alias_cycles.push(index);
                 }
             }
-            TypeKind::Enum(_) => {}
+            TypeKind::Enum(_) | TypeKind::Newtype(_) => {}
         }
     }
     // A cycle made only of aliases has no struct to hold a Box: report it.
@@ -835,4 +867,39 @@ fn strongly_connected(count: usize, edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// Turns aliases that mention themselves through arrays, maps or other aliases
+/// (`type Tree = Vec<Tree>`, which Rust rejects as a cycle) into newtype structs.
+pub(crate) fn break_alias_cycles(types: &mut [TypeDef]) {
+    fn mentions(ty: &TypeRef, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(index) => out.push(*index),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                mentions(inner, out);
+            }
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = Vec::new();
+                mentions(ty, &mut out);
+                out.retain(|&target| matches!(types[target].kind, TypeKind::Alias(_)));
+                out
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(types.len(), &edges);
+    for index in 0..types.len() {
+        let in_cycle = edges[index]
+            .iter()
+            .any(|&target| component[target] == component[index]);
+        if in_cycle && let TypeKind::Alias(ty) = &types[index].kind {
+            types[index].kind = TypeKind::Newtype(ty.clone());
+        }
+    }
 }

@@ -47,6 +47,15 @@ pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Erro
         .map_err(|err| Error::InvalidArgument(format!("value cannot be encoded as JSON: {err}")))
 }
 
+/// `value` as parameter text: strings as they are, other scalars as written in JSON, structured
+/// values as JSON text (for path, header and cookie parameters whose schema is a union or object).
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let value = serde_json::to_value(value).map_err(|err| {
+        Error::InvalidArgument(format!("parameter value cannot be encoded: {err}"))
+    })?;
+    Ok(scalar_text(&value))
+}
+
 fn scalar_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),

@@ -1,0 +1,74 @@
+//! The `openapi-gen` command: output to stdout or a file, `--check`, and its exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openapi-gen"))
+        .args(args)
+        .output()
+        .expect("openapi-gen runs")
+}
+
+fn spec(name: &str) -> String {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "tests", "specs", name]
+        .iter()
+        .collect();
+    path.to_string_lossy().into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("openapi-gen-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn generates_to_stdout_and_to_a_file_and_checks_it() {
+    let spec = spec("openapi31.yaml");
+    let stdout = run(&[&spec]);
+    assert!(stdout.status.success());
+    let code = String::from_utf8(stdout.stdout).unwrap();
+    assert!(code.starts_with("// @generated"));
+
+    let out = scratch("client.rs");
+    let out_text = out.to_string_lossy().into_owned();
+    assert!(run(&[&spec, "-o", &out_text]).status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), code);
+    assert!(run(&[&spec, "-o", &out_text, "--check"]).status.success());
+
+    std::fs::write(&out, code.replace("pub struct Thing", "pub struct Thong")).unwrap();
+    let stale = run(&[&spec, "-o", &out_text, "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let message = String::from_utf8(stale.stderr).unwrap();
+    assert!(message.contains("is stale"), "{message}");
+    assert!(message.contains("-    pub struct Thong"), "{message}");
+    assert!(message.contains("+    pub struct Thing"), "{message}");
+}
+
+#[test]
+fn options_reach_the_generated_code() {
+    let out = run(&[
+        &spec("openapi31.yaml"),
+        "--runtime-path",
+        "crate::rt",
+        "--env-prefix=THINGS",
+    ]);
+    assert!(out.status.success());
+    let code = String::from_utf8(out.stdout).unwrap();
+    assert!(code.contains("use crate::rt as runtime;"));
+    assert!(code.contains("env_prefix: \"THINGS\""));
+}
+
+#[test]
+fn exit_codes_tell_usage_from_spec_errors() {
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert_eq!(run(&["--nope", "x.yaml"]).status.code(), Some(2));
+    assert_eq!(run(&["/does/not/exist.yaml"]).status.code(), Some(2));
+    let broken = run(&[&spec("broken/swagger2.yaml")]);
+    assert_eq!(broken.status.code(), Some(1));
+    let message = String::from_utf8(broken.stderr).unwrap();
+    assert!(message.contains("Swagger 2.0"), "{message}");
+    assert!(message.contains("swagger2.yaml:1:10"), "{message}");
+    assert!(run(&["--help"]).status.success());
+}
