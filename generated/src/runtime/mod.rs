@@ -54,5 +54,4 @@ pub use ratelimit::{
 pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};
 pub use retry::RetryPolicy;
-pub use upload::{Multipart, UploadSource};
-pub(crate) use upload::{Tap, TapEvent};
+pub use upload::{Multipart, Tap, TapEvent, UploadSource};

@@ -18,15 +18,16 @@ use crate::runtime::Error;
 type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + Sync>>;
 
 /// What a [`Tap`] sees of an upload body.
-pub(crate) enum TapEvent<'a> {
+pub enum TapEvent<'a> {
     /// The source was (re)opened for a try: forget what was seen before.
     Start,
     /// These bytes are being sent.
     Chunk(&'a [u8]),
 }
 
-/// Watches the bytes of an upload as they are sent (to hash them without reading the file twice).
-pub(crate) type Tap = Arc<dyn Fn(TapEvent<'_>) + Send + Sync>;
+/// Watches the bytes of an upload as they are sent: to hash them without reading the file twice,
+/// or to report progress.
+pub type Tap = Arc<dyn Fn(TapEvent<'_>) + Send + Sync>;
 
 /// Something to upload: a file on disk, bytes in memory, or a one-shot stream.
 ///
@@ -104,8 +105,8 @@ impl UploadSource {
         self
     }
 
-    /// Lets `tap` see every byte sent, and each (re)opening of the source.
-    pub(crate) fn with_tap(mut self, tap: Tap) -> Self {
+    /// Lets `tap` see every byte sent, and each (re)opening of the source (on a retry).
+    pub fn with_tap(mut self, tap: Tap) -> Self {
         self.tap = Some(tap);
         self
     }
