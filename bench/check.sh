@@ -45,6 +45,19 @@ PY
     echo "$dir"
 }
 
+display_shim() {
+    cat <<RS
+impl std::fmt::Display for types::$1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self).map_err(|_| std::fmt::Error)? {
+            serde_json::Value::String(s) => f.write_str(&s),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+RS
+}
+
 echo "spec	tool	status	lines	seconds" > "$OUT/checktimes.tsv"
 for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
     name=$mem
@@ -59,13 +72,24 @@ for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
                grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >> "$dir/Cargo.toml"
                lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l) ;;
         esac
+        status=ok
         if ! (cd "$dir" && cargo check -q > "$dir.check.log" 2>&1); then
-            printf '%s\t%s\tdoes not compile\t%s\t\n' "$name" "$tool" "$lines" >> "$OUT/checktimes.tsv"; continue
+            # Our output: a union used as a path parameter lacks `Display` (a generator bug).
+            # Add a serde-based `Display` for those types to time the check of the rest.
+            missing=$(grep -o '`[A-Za-z0-9_]*` doesn'"'"'t implement `std::fmt::Display`' "$dir.check.log" \
+                      | cut -d'`' -f2 | sort -u)
+            if [ "$tool" = openapi-gen ] && [ -n "$missing" ]; then
+                for ty in $missing; do display_shim "$ty" >> "$dir/src/lib.rs"; done
+                status="ok, with a Display shim for $(echo $missing)"
+            fi
+            if [ "$status" = ok ] || ! (cd "$dir" && cargo check -q >> "$dir.check.log" 2>&1); then
+                printf '%s\t%s\tdoes not compile\t%s\t\n' "$name" "$tool" "$lines" >> "$OUT/checktimes.tsv"; continue
+            fi
         fi
         hyperfine -r "$RUNS" -p "touch $dir/src/lib.rs" --export-json "$OUT/$name.$tool.check.json" \
             "cd $dir && cargo check -q" > "$OUT/$name.$tool.check.log"
         secs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$OUT/$name.$tool.check.json")
-        printf '%s\t%s\tok\t%s\t%s\n' "$name" "$tool" "$lines" "$secs" >> "$OUT/checktimes.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$tool" "$status" "$lines" "$secs" >> "$OUT/checktimes.tsv"
     done
 done
 python3 "$ROOT/bench/table.py" check "$OUT"

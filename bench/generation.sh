@@ -49,7 +49,14 @@ echo "spec	tool	status	peak_kib" > "$OUT/memory.tsv"
 for s in "${specs[@]}"; do
     name=$(basename "${s%.*}")
     j=$OUT/$name.json
-    case $s in *.json) cp "$s" "$j" ;; *) "$TOJSON" "$s" > "$j" ;; esac
+    # JSON copy for progenitor; PyYAML takes integers beyond u64 (DigitalOcean) that serde_json
+    # does not.
+    case $s in
+        *.json) cp "$s" "$j" ;;
+        *) "$TOJSON" "$s" > "$j" 2> /dev/null || python3 -c \
+               'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)' \
+               "$s" > "$j" ;;
+    esac
     fast=(); slow=()
     for tool in parse-only openapi-gen progenitor openapi-generator; do
         o=$OUT/$name.$tool

@@ -15,7 +15,7 @@ def load_times(out, name):
         path = os.path.join(out, f"{name}.{kind}.json")
         if os.path.exists(path):
             for r in json.load(open(path))["results"]:
-                times[r["command"]] = (r["median"], r["stddev"] or 0.0)
+                times[r["command"]] = (r["median"], r["stddev"] or 0.0, r["user"] + r["system"])
     return times
 
 
@@ -25,23 +25,27 @@ def generation(out):
     for spec, *_ in rows:
         if spec not in specs:
             specs.append(spec)
-    print("| spec | tool | median time | vs parse-only | vs openapi-gen | peak RSS |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| spec | tool | median wall time | wall vs parse-only | wall vs openapi-gen "
+          "| CPU (user+sys) | CPU vs parse-only | CPU vs openapi-gen | peak RSS |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for spec in specs:
         times = load_times(out, spec)
-        base = times.get("parse-only", (None,))[0]
-        ours = times.get("openapi-gen", (None,))[0]
+        base, _, base_cpu = times.get("parse-only", (None, None, None))
+        ours, _, ours_cpu = times.get("openapi-gen", (None, None, None))
         for s, tool, status, kib in rows:
             if s != spec:
                 continue
             mem = f"{int(kib) / 1024:.1f} MiB"
             if status != "ok" or tool not in times:
-                print(f"| {spec} | {tool} | fails | | | {mem} |")
+                print(f"| {spec} | {tool} | fails | | | | | | {mem} |")
                 continue
-            t, sd = times[tool]
-            vs_parse = f"{t / base:.2f}x" if base else ""
+            t, sd, cpu = times[tool]
+            vs_parse = f"{t / base:.1f}x" if base else ""
             vs_ours = f"{t / ours:.2f}x" if ours else ""
-            print(f"| {spec} | {tool} | {t * 1000:.1f} ms ± {sd * 1000:.1f} | {vs_parse} | {vs_ours} | {mem} |")
+            cpu_parse = f"{cpu / base_cpu:.1f}x" if base_cpu else ""
+            cpu_ours = f"{cpu / ours_cpu:.2f}x" if ours_cpu else ""
+            print(f"| {spec} | {tool} | {t * 1000:.1f} ms ± {sd * 1000:.1f} | {vs_parse} | {vs_ours} "
+                  f"| {cpu * 1000:.1f} ms | {cpu_parse} | {cpu_ours} | {mem} |")
 
 
 def check(out):
@@ -50,14 +54,16 @@ def check(out):
     print("|---|---|---:|---:|---:|")
     ours = {}
     for spec, tool, status, lines, secs in rows:
-        if tool == "openapi-gen" and status == "ok":
+        if tool == "openapi-gen" and status.startswith("ok"):
             ours[spec] = float(secs)
     for spec, tool, status, lines, secs in rows:
-        if status != "ok":
+        if not status.startswith("ok"):
             print(f"| {spec} | {tool} | {lines} | {status} | |")
             continue
+        note = status[len("ok, "):]
+        note = f" ({note})" if note else ""
         ratio = f"{float(secs) / ours[spec]:.2f}x" if spec in ours else ""
-        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s | {ratio} |")
+        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s{note} | {ratio} |")
 
 
 if __name__ == "__main__":
