@@ -2,6 +2,7 @@
 # 1 GiB streamed upload and download on loopback, the generated client against raw reqwest.
 # Each side runs in its own process (bench/src/bin/transfer.rs), alternately, ROUNDS times;
 # each process makes RUNS transfers and prints its median MiB/s and its peak RSS (VmHWM).
+# The 1 GiB upload source is one temp file of zeros, written once and removed at the end.
 #
 # Usage: bench/transfer.sh   (from the repository root)   Env: ROUNDS=3 RUNS=3 MIB=1024
 set -euo pipefail
@@ -13,11 +14,15 @@ MIB=${MIB:-1024}
 cargo build --release -q -p rescale-bench --bin transfer
 BIN=$TARGET/release/transfer
 RESULTS=$(mktemp)
-trap 'rm -f "$RESULTS"' EXIT
+# The upload source: made once, read once so that every run reads it from the page cache.
+SOURCE=$(mktemp "${TMPDIR:-/tmp}/transfer-source.XXXXXX")
+trap 'rm -f "$RESULTS" "$SOURCE"' EXIT
+head -c "$((MIB * 1024 * 1024))" /dev/zero > "$SOURCE"
+cat "$SOURCE" > /dev/null
 for mode in upload download download-file; do
     for _ in $(seq "$ROUNDS"); do
         for side in client raw; do
-            "$BIN" "$mode" "$side" --mib "$MIB" --runs "$RUNS" 2>/dev/null >> "$RESULTS"
+            "$BIN" "$mode" "$side" --mib "$MIB" --runs "$RUNS" --file "$SOURCE" 2>/dev/null >> "$RESULTS"
         done
     done
 done

@@ -1,11 +1,13 @@
 //! 1 GiB streamed upload and download on loopback: the generated client against raw reqwest.
 //!
-//! `transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N]`
+//! `transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N] [--file PATH]`
 //!
 //! One process measures one side, so its peak RSS (`VmHWM`, printed at the end) belongs to that
 //! side alone. The process serves itself on 127.0.0.1 with axum: uploads are read and discarded,
-//! downloads are generated 64 KiB chunks (nothing on disk). The upload source is a sparse temp
-//! file made with `set_len` and removed on exit. `download` drops the received chunks;
+//! downloads are generated 64 KiB chunks (nothing on disk). The upload source is `--file` (made
+//! once by `bench/transfer.sh` and read once before the runs, so that both sides read it from the
+//! page cache), or else a sparse temp file made with `set_len` and removed on exit (then the first
+//! run also pays the kernel's zero-filling of the page cache). `download` drops the received chunks;
 //! `download-file` writes them to a temp file (the client through `ByteStream::write_to_file`,
 //! raw reqwest through a `tokio::fs::File` and `sync_all`, as the client does).
 //!
@@ -49,10 +51,12 @@ struct Args {
     side: Side,
     bytes: u64,
     runs: usize,
+    file: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let usage = "usage: transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N]";
+    let usage = "usage: transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N] \
+                 [--file PATH]";
     let mut args = std::env::args().skip(1);
     let mode = match args.next().as_deref() {
         Some("upload") => Mode::Upload,
@@ -67,7 +71,12 @@ fn parse_args() -> Result<Args, String> {
     };
     let mut bytes = 1024 * 1024 * 1024;
     let mut runs = 3;
+    let mut file = None;
     while let Some(flag) = args.next() {
+        if flag == "--file" {
+            file = Some(args.next().ok_or_else(|| usage.to_string())?.into());
+            continue;
+        }
         let value: u64 = args
             .next()
             .and_then(|v| v.parse().ok())
@@ -83,6 +92,7 @@ fn parse_args() -> Result<Args, String> {
         side,
         bytes,
         runs,
+        file,
     })
 }
 
@@ -251,8 +261,11 @@ fn main() -> ExitCode {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("big.bin");
-    if args.mode == Mode::Upload {
+    let source = args
+        .file
+        .clone()
+        .unwrap_or_else(|| dir.path().join("big.bin"));
+    if args.mode == Mode::Upload && args.file.is_none() {
         // Sparse: reads back as zeros without touching the disk.
         std::fs::File::create(&source)
             .unwrap()
@@ -283,6 +296,9 @@ fn main() -> ExitCode {
             let file_target = (args.mode == Mode::DownloadFile).then_some(target.as_path());
             let start = Instant::now();
             let moved = match (args.mode, args.side) {
+                (Mode::Upload, _) if std::fs::metadata(&source).unwrap().len() != args.bytes => {
+                    panic!("{} is not {} bytes long", source.display(), args.bytes)
+                }
                 (Mode::Upload, Side::Client) => upload_client(&client, &source).await,
                 (Mode::Upload, Side::Raw) => upload_raw(&raw, &base, &source).await,
                 (_, Side::Client) => download_client(&client, file_target).await,
