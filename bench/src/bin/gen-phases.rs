@@ -15,7 +15,7 @@ fn main() {
     let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
     let text = std::fs::read_to_string(&path).expect("cannot read the spec");
     let config = openapi_gen::Config::new(path.as_str());
-    let mut stages: [Vec<f64>; 8] = Default::default();
+    let mut stages: [Vec<f64>; 9] = Default::default();
     for _ in 0..runs {
         let t = Instant::now();
         let bare: serde_json::Value = if path.ends_with(".json") {
@@ -39,6 +39,10 @@ fn main() {
         let code = openapi_gen::emit::format(tokens.clone(), &path).expect("format");
         stages[4].push(t.elapsed().as_secs_f64());
         let t = Instant::now();
+        let unformatted = tokens.to_string();
+        stages[8].push(t.elapsed().as_secs_f64());
+        assert!(!unformatted.is_empty());
+        let t = Instant::now();
         let reparsed = syn::parse_file(&tokens.to_string()).expect("parse_file");
         stages[7].push(t.elapsed().as_secs_f64());
         drop(reparsed);
@@ -61,6 +65,7 @@ fn main() {
         "  of which syn::parse2",
         "  of which prettyplease",
         "(alt: syn::parse_file(to_string))",
+        "(alt: unformatted to_string)",
     ];
     for (name, times) in names.iter().zip(stages) {
         println!("{name:>28}: {:8.1} ms", median(times) * 1000.0);
