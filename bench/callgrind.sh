@@ -3,6 +3,7 @@
 # machine, unlike wall times. Each case runs twice with a small and a larger amount of work; the
 # difference removes start-up (server, TLS roots, runtime), so what is printed is the cost of the
 # work alone. Kernel time (copies, TCP) is not counted: this is the user-space overhead.
+#   job:      instructions per fetched-and-decoded job, `get_job` (bin `page`, 20 vs 220 requests)
 #   page:     instructions per fetched-and-decoded 1,000-job page (bin `page`, 10 vs 60 requests)
 #   upload:   instructions per MiB uploaded   (bin `transfer`, 64 vs 128 MiB)
 #   download: instructions per MiB downloaded (bin `transfer`, 64 vs 128 MiB, chunks dropped)
@@ -26,7 +27,8 @@ row() { # name unit small large command-prefix...
     local client raw a b
     for side in client raw; do
         case $name in
-            page) a=$(count "$TARGET/release/page" $side "$small"); b=$(count "$TARGET/release/page" $side "$large") ;;
+            page|job) a=$(count "$TARGET/release/page" $side "$small" "$name")
+                      b=$(count "$TARGET/release/page" $side "$large" "$name") ;;
             *) a=$(count "$TARGET/release/transfer" "$name" $side --mib "$small" --runs 1 --file "$WORK/source-$small")
                b=$(count "$TARGET/release/transfer" "$name" $side --mib "$large" --runs 1 --file "$WORK/source-$large") ;;
         esac
@@ -35,6 +37,7 @@ row() { # name unit small large command-prefix...
     python3 -c "import sys; c, r = int(sys.argv[2]), int(sys.argv[3]); print(f'| {sys.argv[1]} | {c:,} | {r:,} | {c / r:.3f} |')" \
         "$name ($unit)" "$client" "$raw"
 }
+row job "instructions per request" 20 220
 row page "instructions per request" 10 60
 row upload "instructions per MiB" 64 128
 row download "instructions per MiB" 64 128
