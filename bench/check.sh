@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# What the generated code costs its users: lines generated and `cargo check` time of the generated
+# client crate, for openapi-gen, progenitor and OpenAPI Generator, on the outputs that
+# bench/generation.sh left in $OUT (run that first).
+#
+# Every crate is checked once to build its dependencies (untimed) into one shared target dir;
+# then hyperfine times `cargo check` of the generated crate alone after touching its lib.rs, with
+# CARGO_INCREMENTAL=0 so that nothing of the previous check is reused.
+#
+# Usage: bench/check.sh   (from the repository root, after bench/generation.sh)
+# Env:   OUT (as in generation.sh), RUNS=3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+OUT=${OUT:-$TARGET/bench-gen}
+RUNS=${RUNS:-3}
+CRATES=$OUT/crates
+export CARGO_TARGET_DIR=$OUT/check-target
+export CARGO_INCREMENTAL=0
+mkdir -p "$CRATES"
+
+# Our output as a crate: the runtime by path, the generated file included, deps of generated/.
+ours_crate() {
+    local name=$1 dir=$CRATES/$1.openapi-gen
+    rm -rf "$dir"; mkdir -p "$dir/src"
+    cp "$OUT/$name.openapi-gen.out" "$dir/src/generated.rs"
+    cat > "$dir/src/lib.rs" <<RS
+#[path = "$ROOT/generated/src/runtime/mod.rs"]
+pub mod runtime;
+include!("generated.rs");
+RS
+    # Dependencies exactly as generated/Cargo.toml resolves them in the workspace.
+    python3 - "$ROOT" > "$dir/Cargo.toml" <<'PY'
+import sys, tomllib
+root = sys.argv[1]
+ws = tomllib.load(open(f"{root}/Cargo.toml", "rb"))["workspace"]["dependencies"]
+gen = tomllib.load(open(f"{root}/generated/Cargo.toml", "rb"))["dependencies"]
+print('[package]\nname = "ours"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]')
+for dep in gen:
+    spec = dict(ws[dep]) if isinstance(ws[dep], dict) else {"version": ws[dep]}
+    print(dep + " = { " + ", ".join(f"{k} = {json}" for k, v in spec.items() for json in [__import__('json').dumps(v)]) + " }")
+PY
+    cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
+    echo "$dir"
+}
+
+display_shim() {
+    cat <<RS
+impl std::fmt::Display for types::$1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self).map_err(|_| std::fmt::Error)? {
+            serde_json::Value::String(s) => f.write_str(&s),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+RS
+}
+
+echo "spec	tool	status	lines	seconds" > "$OUT/checktimes.tsv"
+for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
+    name=$mem
+    for tool in openapi-gen progenitor openapi-generator; do
+        status=$(awk -F'\t' -v s="$name" -v t="$tool" '$1==s && $2==t {print $3}' "$OUT/memory.tsv")
+        if [ "$status" != ok ]; then
+            printf '%s\t%s\tgeneration fails\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
+        fi
+        case $tool in
+            openapi-gen) dir=$(ours_crate "$name"); lines=$(wc -l < "$dir/src/generated.rs") ;;
+            *) dir=$OUT/$name.$tool
+               grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >> "$dir/Cargo.toml"
+               lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l) ;;
+        esac
+        status=ok
+        if ! (cd "$dir" && cargo check -q > "$dir.check.log" 2>&1); then
+            # Our output: a union used as a path parameter lacks `Display` (a generator bug).
+            # Add a serde-based `Display` for those types to time the check of the rest.
+            missing=$(grep -o '`[A-Za-z0-9_]*` doesn'"'"'t implement `std::fmt::Display`' "$dir.check.log" \
+                      | cut -d'`' -f2 | sort -u || true)
+            if [ "$tool" = openapi-gen ] && [ -n "$missing" ]; then
+                for ty in $missing; do display_shim "$ty" >> "$dir/src/lib.rs"; done
+                status="ok, with a Display shim for $(echo $missing)"
+            fi
+            if [ "$status" = ok ] || ! (cd "$dir" && cargo check -q >> "$dir.check.log" 2>&1); then
+                printf '%s\t%s\tdoes not compile\t%s\t\n' "$name" "$tool" "$lines" >> "$OUT/checktimes.tsv"; continue
+            fi
+        fi
+        hyperfine -r "$RUNS" -p "touch $dir/src/lib.rs" --export-json "$OUT/$name.$tool.check.json" \
+            "cd $dir && cargo check -q" > "$OUT/$name.$tool.check.log"
+        secs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$OUT/$name.$tool.check.json")
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$tool" "$status" "$lines" "$secs" >> "$OUT/checktimes.tsv"
+    done
+done
+python3 "$ROOT/bench/table.py" check "$OUT"
