@@ -346,8 +346,8 @@ fn builder(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
             });
         }
     }
-    let request = build_request(api, op, rt);
-    let (response_ty, decode, response_enum) = response(api, op, rt);
+    let request = build_request(api, op);
+    let (response_ty, decode, response_enum) = response(api, op);
     let stream = op.pagination.as_ref().map(|p| {
         let page = ident(&api.types[p.page_type].name);
         let item = type_tokens(api, &p.item, false);
@@ -415,8 +415,7 @@ fn builder(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
     }
 }
 
-fn build_request(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
-    let _ = rt;
+fn build_request(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let mut prelude = Vec::new();
     let parts: Vec<TokenStream> = op
@@ -512,14 +511,11 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
 
 fn body_statement(api: &Api, body: &Body) -> TokenStream {
     let media = &body.media_type;
-    let (value_statement, field) = match &body.kind {
-        BodyKind::Json(_) => (quote!(request.json(&value)?;), Some(quote!(body))),
-        BodyKind::Form(_) => (quote!(request.form(&value)?;), Some(quote!(body))),
-        BodyKind::Binary => (quote!(request.upload(#media, value);), Some(quote!(body))),
-        BodyKind::Text => (
-            quote!(request.bytes(#media, value.into_bytes());),
-            Some(quote!(body)),
-        ),
+    let value_statement = match &body.kind {
+        BodyKind::Json(_) => quote!(request.json(&value)?;),
+        BodyKind::Form(_) => quote!(request.form(&value)?;),
+        BodyKind::Binary => quote!(request.upload(#media, value);),
+        BodyKind::Text => quote!(request.bytes(#media, value.into_bytes());),
         BodyKind::Multipart(parts) => {
             let statements = parts.iter().map(|part| {
                 let field = ident(&part.rust_name);
@@ -547,21 +543,15 @@ fn body_statement(api: &Api, body: &Body) -> TokenStream {
             };
         }
     };
-    let field = field.map(|_| quote!(body)).unwrap_or_default();
     if body.required {
-        quote! { { let value = self.#field; #value_statement } }
+        quote! { { let value = self.body; #value_statement } }
     } else {
-        quote! { if let Some(value) = self.#field { #value_statement } }
+        quote! { if let Some(value) = self.body { #value_statement } }
     }
 }
 
 /// The success type, the decoding code, and (for several success shapes) the enum that holds them.
-fn response(
-    api: &Api,
-    op: &Operation,
-    rt: &TokenStream,
-) -> (TokenStream, TokenStream, TokenStream) {
-    let _ = rt;
+fn response(api: &Api, op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     let success: Vec<_> = op
         .responses
         .iter()
@@ -606,8 +596,6 @@ fn response(
         [only] => {
             let (ty, decode) = decode_body(api, only);
             // Any 2xx decodes as the documented success, so an undocumented 201/204 is not an error.
-            let empty_ok = (**only == ResponseBody::Empty).then(|| quote!());
-            let _ = empty_ok;
             (
                 ty,
                 quote! {

@@ -443,6 +443,14 @@ impl<'a> Resolver<'a> {
 
 /// Documentation of a schema-like node.
 pub(crate) fn docs_of(value: &Value) -> Docs {
+    match value.as_object() {
+        Some(map) => docs_of_map(map),
+        None => Docs::default(),
+    }
+}
+
+/// Documentation of a mapping (a schema, parameter, operation...).
+pub(crate) fn docs_of_map(value: &Object) -> Docs {
     let text = |key: &str| {
         value
             .get(key)

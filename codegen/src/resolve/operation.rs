@@ -239,7 +239,7 @@ impl<'a> Resolver<'a> {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
             path_parts,
-            docs: docs_of(&Value::Object(op.clone())),
+            docs: super::docs_of_map(op),
             params,
             body,
             responses,

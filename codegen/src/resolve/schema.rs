@@ -294,10 +294,10 @@ impl<'a> Resolver<'a> {
                     TypeRef::String
                 }
             }
-            Some("integer") => TypeRef::Integer(int_kind(format, map)),
+            Some("integer") => TypeRef::Integer(int_kind(format)),
             Some("number") => match format {
                 "float" => TypeRef::Float,
-                "int32" | "int64" | "integer" => TypeRef::Integer(int_kind(format, map)),
+                "int32" | "int64" | "integer" => TypeRef::Integer(int_kind(format)),
                 _ => TypeRef::Double,
             },
             Some("boolean") => TypeRef::Boolean,
@@ -404,13 +404,13 @@ impl<'a> Resolver<'a> {
             .and_then(Value::as_object)
             .is_some_and(|p| !p.is_empty())
         {
-            return TypeKind::Struct(self.structure(pointer, &[(pointer.to_owned(), map)], name));
+            return TypeKind::Struct(self.structure(&[(pointer.to_owned(), map)], name));
         }
         TypeKind::Alias(strip_option(self.inline_type(pointer, map, name)))
     }
 
     /// A struct from the properties of `parts` (one schema, or the parts of an `allOf`).
-    fn structure(&mut self, pointer: &str, parts: &[(String, &'a Object)], name: &str) -> Struct {
+    fn structure(&mut self, parts: &[(String, &'a Object)], name: &str) -> Struct {
         let mut properties: IndexMap<&'a str, (String, &'a Value)> = IndexMap::new();
         let mut required: Vec<&'a str> = Vec::new();
         let mut extra_schema: Option<(String, &'a Value)> = None;
@@ -489,7 +489,6 @@ impl<'a> Resolver<'a> {
                 docs: docs_of(schema),
             });
         }
-        let _ = pointer;
         let extra = match extra_schema {
             Some((_, Value::Bool(false))) => Extra::Ignore,
             Some((ap_pointer, schema @ Value::Object(map))) if !map.is_empty() => {
@@ -512,7 +511,7 @@ impl<'a> Resolver<'a> {
         if !self.collect_all_of(pointer, map, &mut parts, 0) {
             return TypeKind::Alias(TypeRef::Any);
         }
-        TypeKind::Struct(self.structure(pointer, &parts, name))
+        TypeKind::Struct(self.structure(&parts, name))
     }
 
     /// Flattens nested `allOf`s into object parts. Returns `false` when a part cannot be merged.
@@ -710,7 +709,9 @@ fn strip_option(ty: TypeRef) -> TypeRef {
     }
 }
 
-fn int_kind(format: &str, map: &Object) -> IntKind {
+/// The integer type for `format`; without one, `i64` (`minimum: 0` alone does not make a number
+/// unsigned: servers still send what fits `i64`).
+fn int_kind(format: &str) -> IntKind {
     match format {
         "int8" => IntKind::I8,
         "int16" => IntKind::I16,
@@ -719,11 +720,7 @@ fn int_kind(format: &str, map: &Object) -> IntKind {
         "uint16" => IntKind::U16,
         "uint32" => IntKind::U32,
         "uint64" | "uint" => IntKind::U64,
-        _ => {
-            // `minimum: 0` alone does not make a number unsigned: servers still send what fits i64.
-            let _ = map;
-            IntKind::I64
-        }
+        _ => IntKind::I64,
     }
 }
 
