@@ -1,6 +1,6 @@
 //! Emit Rust tokens from the [`ir`](crate::ir), then format them.
 //!
-//! [`models`] writes the `types` module (structs, enums, unions), [`client`] the request builders
+//! `models` writes the `types` module (structs, enums, unions), `client` the request builders
 //! and one `Client` method per operation. Both only read the IR; every decision about names and
 //! shapes was taken by [`crate::resolve`].
 
