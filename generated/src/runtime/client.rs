@@ -74,6 +74,8 @@ pub struct Client {
 
 struct Inner {
     api: &'static ApiInfo,
+    /// `api.user_agent` as a header value, built once (`None` if it is not a valid header value).
+    user_agent: Option<HeaderValue>,
     base_url: Url,
     http: reqwest::Client,
     auth: Option<Auth>,
@@ -284,10 +286,12 @@ impl Client {
             return match sent {
                 Ok(Ok(response)) => {
                     let deadline = progress_deadline(&progress, timeout);
-                    let replay = (request.idempotent && replayable).then(|| Replay {
+                    // The request is not needed here any more: move it into the replay handle
+                    // rather than cloning it on every call.
+                    let replay = (request.idempotent && replayable).then(move || Replay {
                         client: self.clone(),
-                        request: request.clone(),
-                        policy: policy.clone(),
+                        request,
+                        policy,
                         retry,
                     });
                     Ok(RawResponse::new(
@@ -366,9 +370,9 @@ impl Client {
             headers.append(name.clone(), value.clone());
         }
         if !headers.contains_key(USER_AGENT)
-            && let Ok(agent) = HeaderValue::from_str(self.inner.api.user_agent)
+            && let Some(agent) = &self.inner.user_agent
         {
-            headers.insert(USER_AGENT, agent);
+            headers.insert(USER_AGENT, agent.clone());
         }
         let mut cookies: Vec<String> = request
             .cookies
@@ -682,6 +686,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 api,
+                user_agent: HeaderValue::from_str(api.user_agent).ok(),
                 base_url,
                 http,
                 auth,
