@@ -4,7 +4,7 @@
 //! an unchanged spec never touches the file and cargo has nothing to recompile. A broken spec
 //! stops the build with the generator's located diagnostics instead of a panic.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const SPEC: &str = "../spec/rescale.yaml";
@@ -31,19 +31,13 @@ fn run() -> Result<(), String> {
         .user_agent(concat!("rescale-rust/", env!("CARGO_PKG_VERSION")));
     let code = openapi_gen::generate(&spec, &config).map_err(|err| err.to_string())?;
     let out = env_path("OUT_DIR")?.join("rescale.rs");
-    write_if_changed(&out, &code)
+    openapi_gen::write_if_changed(&out, &code)
+        .map(|_| ())
+        .map_err(|err| format!("error: cannot write {}: {err}", out.display()))
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {
     std::env::var_os(name)
         .map(PathBuf::from)
         .ok_or_else(|| format!("error: cargo did not set {name}"))
-}
-
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
-    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
-        return Ok(());
-    }
-    std::fs::write(path, text)
-        .map_err(|err| format!("error: cannot write {}: {err}", path.display()))
 }

@@ -29,8 +29,7 @@ fn generate(name: &str) -> Result<(), String> {
     let code = openapi_gen::generate(&spec, &config).map_err(|err| err.to_string())?;
     let out_dir = std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?;
     let out = PathBuf::from(out_dir).join(format!("{name}.rs"));
-    if std::fs::read(&out).is_ok_and(|old| old == code.as_bytes()) {
-        return Ok(());
-    }
-    std::fs::write(&out, code).map_err(|err| format!("cannot write {}: {err}", out.display()))
+    openapi_gen::write_if_changed(&out, &code)
+        .map(|_| ())
+        .map_err(|err| format!("cannot write {}: {err}", out.display()))
 }

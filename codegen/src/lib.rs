@@ -103,6 +103,16 @@ pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
     })
 }
 
+/// Writes `text` to `path` unless the file already holds exactly that text, so build scripts and
+/// tools that watch the file see no change when nothing changed. Returns whether it wrote.
+pub fn write_if_changed(path: impl AsRef<std::path::Path>, text: &str) -> std::io::Result<bool> {
+    let path = path.as_ref();
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    std::fs::write(path, text).map(|()| true)
+}
+
 /// Parses and resolves `spec` into the IR, without emitting code.
 pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
     let root = value::parse(spec).map_err(|err| {

@@ -165,11 +165,8 @@ fn main() -> ExitCode {
         (Some(out), true) => check(&out, &code, name),
         (Some(out), false) => {
             // Leave an up-to-date file untouched so builds that watch it do not rerun.
-            if std::fs::read(&out).is_ok_and(|old| old == code.as_bytes()) {
-                return ExitCode::SUCCESS;
-            }
-            match std::fs::write(&out, &code) {
-                Ok(()) => ExitCode::SUCCESS,
+            match openapi_gen::write_if_changed(&out, &code) {
+                Ok(_) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("error: cannot write {}: {err}", out.display());
                     ExitCode::from(2)
