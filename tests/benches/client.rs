@@ -20,33 +20,9 @@ fn job_body() -> Vec<u8> {
     rescale_tests::read_shared("samples/jobs_create.response.curl.json").into_bytes()
 }
 
-/// A page of 1,000 job summaries.
-fn page_body() -> Vec<u8> {
-    let results: Vec<serde_json::Value> = (0..1000)
-        .map(|i| {
-            serde_json::json!({
-                "id": format!("job{i:05}"),
-                "name": format!("LS-DYNA run {i}"),
-                "owner": "demo@example.com",
-                "dateInserted": "2016-11-15T18:40:56.465755Z",
-                "analysisNames": ["LS-DYNA"],
-                "jobStatus": {"content": "Completed", "labelClass": "success", "useLabel": true},
-                "clusterStatusDisplay": {"content": "Stopped", "labelClass": "default", "useLabel": false},
-                "sharedWith": [],
-                "isVisible": true,
-                "storage": 10391660 + i
-            })
-        })
-        .collect();
-    serde_json::to_vec(
-        &serde_json::json!({"count": 1000, "next": null, "previous": null, "results": results}),
-    )
-    .unwrap()
-}
-
 async fn start_server() -> SocketAddr {
     let job = job_body();
-    let page = page_body();
+    let page = rescale_tests::job_page_body();
     let app = Router::new()
         .route(
             "/api/v2/jobs/RcAFeb/",
@@ -102,7 +78,7 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let page = page_body();
+    let page = rescale_tests::job_page_body();
     let mut group = c.benchmark_group("page_of_1000_jobs");
     group.bench_function("serde_json_from_slice", |b| {
         b.iter(|| serde_json::from_slice::<types::JobSummaryPage>(&page).unwrap())

@@ -25,3 +25,27 @@ pub fn rescale_spec() -> String {
     std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
+
+/// A page of 1,000 realistic job summaries, as `list_jobs` answers it: the benchmarks' decoding
+/// fixture (`tests/benches/client.rs`, `bench/src/bin/page.rs`).
+pub fn job_page_body() -> Vec<u8> {
+    let results: Vec<serde_json::Value> = (0..1000)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("job{i:05}"),
+                "name": format!("LS-DYNA run {i}"),
+                "owner": "demo@example.com",
+                "dateInserted": "2016-11-15T18:40:56.465755Z",
+                "analysisNames": ["LS-DYNA"],
+                "jobStatus": {"content": "Completed", "labelClass": "success", "useLabel": true},
+                "clusterStatusDisplay": {"content": "Stopped", "labelClass": "default", "useLabel": false},
+                "sharedWith": [],
+                "isVisible": true,
+                "storage": 10391660 + i
+            })
+        })
+        .collect();
+    let page =
+        serde_json::json!({"count": 1000, "next": null, "previous": null, "results": results});
+    serde_json::to_vec(&page).expect("a JSON value always serializes")
+}

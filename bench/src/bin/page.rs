@@ -16,30 +16,6 @@ use rescale::types;
 
 const KEY: &str = "bench-key";
 
-/// A page of 1,000 job summaries (the same shape as in `tests/benches/client.rs`).
-fn page_body() -> Vec<u8> {
-    let results: Vec<serde_json::Value> = (0..1000)
-        .map(|i| {
-            serde_json::json!({
-                "id": format!("job{i:05}"),
-                "name": format!("LS-DYNA run {i}"),
-                "owner": "demo@example.com",
-                "dateInserted": "2016-11-15T18:40:56.465755Z",
-                "analysisNames": ["LS-DYNA"],
-                "jobStatus": {"content": "Completed", "labelClass": "success", "useLabel": true},
-                "clusterStatusDisplay": {"content": "Stopped", "labelClass": "default", "useLabel": false},
-                "sharedWith": [],
-                "isVisible": true,
-                "storage": 10391660 + i
-            })
-        })
-        .collect();
-    serde_json::to_vec(
-        &serde_json::json!({"count": 1000, "next": null, "previous": null, "results": results}),
-    )
-    .unwrap()
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let side = args.next().unwrap_or_default();
@@ -60,7 +36,7 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let page = page_body();
+        let page = rescale_tests::job_page_body();
         let app = Router::new()
             .route(
                 "/api/v2/jobs/",
