@@ -7,7 +7,8 @@
 //! 1. [`value`]: parse YAML or JSON into an order-preserving tree;
 //! 2. [`resolve`]: follow `$ref`s, check the spec and build the [`ir`] (types and operations,
 //!    with every Rust name decided), collecting every problem as a [`diag::Diagnostic`];
-//! 3. [`emit`]: turn the IR into tokens with `quote!`, then format them with prettyplease.
+//! 3. [`emit`]: write the IR as formatted Rust source (rustfmt's layout, without a
+//!    parse-and-print pass).
 //!
 //! On failure the diagnostics are placed in the source ([`locate`]) and reported as
 //! `file:line:column` with the JSON pointer, what is wrong and how to fix it.
@@ -70,12 +71,6 @@ impl Config {
         self.user_agent = Some(agent.into());
         self
     }
-
-    fn runtime_tokens(&self) -> proc_macro2::TokenStream {
-        self.runtime_path
-            .parse()
-            .unwrap_or_else(|_| quote::quote!(crate::runtime))
-    }
 }
 
 impl Default for Config {
@@ -86,21 +81,35 @@ impl Default for Config {
 
 /// Generates the Rust client for the spec text `spec` (YAML or JSON).
 pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
-    let api = load(spec, config)?;
-    let tokens = emit::emit(&api, config);
-    emit::format(tokens, &config.file_name).map_err(|err| {
-        // Only a generator bug can produce tokens that do not parse; say so plainly.
-        Error::at_position(
+    if !is_rust_path(&config.runtime_path) {
+        return Err(Error::at_position(
             &config.file_name,
             spec,
             Diagnostic::new(
                 "",
-                format!("internal error: generated code does not parse: {err}"),
+                format!(
+                    "the runtime path `{}` is not a Rust path",
+                    config.runtime_path
+                ),
             )
-            .help("please report this with the spec that caused it"),
+            .help("give the module that holds the runtime, such as `crate::runtime` or `my_client::runtime`"),
             None,
-        )
-    })
+        ));
+    }
+    let api = load(spec, config)?;
+    Ok(emit::emit(&api, config))
+}
+
+/// Whether `path` is `::`-separated identifiers (`crate::runtime`, `rescale::runtime`).
+pub fn is_rust_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split("::").all(|segment| {
+            let mut chars = segment.chars();
+            chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 /// Writes `text` to `path` unless the file already holds exactly that text, so build scripts and

@@ -106,7 +106,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
         return usage_error("`--check` needs `-o OUT`, the file to compare with");
     }
     if let Some(path) = &args.runtime_path
-        && syn::parse_str::<syn::Path>(path).is_err()
+        && !openapi_gen::is_rust_path(path)
     {
         return usage_error(&format!(
             "`--runtime-path {path}` is not a Rust path (e.g. `crate::runtime`)"

@@ -80,6 +80,61 @@ fn coverage_fixtures_generate() {
     }
 }
 
+/// The generator writes formatted text itself, following rustfmt's layout rules instead of
+/// running a formatter. Check that against rustfmt: `rustfmt --check` must change nothing in the
+/// clients of our spec, the fixtures, and the petstore and Oxide specs. (Box and DigitalOcean are
+/// left out: rustfmt runs out of memory on files of 100k lines and more.)
+#[test]
+fn generated_code_is_laid_out_as_rustfmt_would() {
+    let mut specs: Vec<(String, std::path::PathBuf)> = vec![(
+        "spec/rescale.yaml".into(),
+        repo_root().join("spec/rescale.yaml"),
+    )];
+    for name in [
+        "openapi31.yaml",
+        "edge_cases.yaml",
+        "operations.yaml",
+        "shapes.yaml",
+    ] {
+        specs.push((
+            format!("tests/specs/{name}"),
+            repo_root().join("tests/specs").join(name),
+        ));
+    }
+    for name in [
+        "petstore.yaml",
+        "petstore-expanded.yaml",
+        "oxide-nexus.json",
+    ] {
+        specs.push((
+            format!("specs/{name}"),
+            rescale_tests::shared_dir().join("specs").join(name),
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, path) in specs {
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+        let code = generate(&source, &Config::new(name.as_str()))
+            .unwrap_or_else(|err| panic!("{name}:\n{err}"));
+        let file = dir.path().join("generated.rs");
+        std::fs::write(&file, &code).unwrap();
+        let output = std::process::Command::new("rustfmt")
+            .args(["--edition", "2024", "--check"])
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|err| {
+                panic!("cannot run rustfmt (rustup component add rustfmt): {err}")
+            });
+        assert!(
+            output.status.success(),
+            "rustfmt would change the code generated from {name}:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
 /// Inputs far deeper than any real spec give an error, never a stack overflow: nesting in JSON and
 /// YAML syntax, nested schemas, long `$ref` chains and `allOf`s that include themselves.
 #[test]

@@ -1,110 +1,117 @@
 //! The client side: `API` facts, one `Client` method and one request builder per operation.
 
-use super::{docs, ident, is_scalar, resolved, type_tokens};
+use super::code::{self, Code, string_lit};
+use super::{docs, is_scalar, resolved, type_name};
 use crate::Config;
 use crate::ir::{
-    Api, Body, BodyKind, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody,
+    Api, Body, BodyKind, Docs, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody,
     SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
 
-/// `API`, the builders module and `impl Client`.
-pub(crate) fn emit(api: &Api, config: &Config) -> TokenStream {
-    let rt = config.runtime_tokens();
-    let info = api_info(api, config, &rt);
-    let methods: Vec<ClientMethod> = api
-        .operations
-        .iter()
-        .map(|op| client_method(api, op, &rt))
-        .collect();
-    let builders: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| builder(api, op, &rt))
-        .collect();
-    let pages = page_impls(api, &rt);
-    let client_impl = if config.runtime_path == "crate"
-        || config.runtime_path.starts_with("crate::")
-    {
-        let methods = methods.iter().map(|m| {
-            let (doc, signature, body) = (&m.doc, &m.signature, &m.body);
-            quote!(#doc pub #signature { #body })
-        });
-        quote! {
-            #[allow(deprecated)]
-            impl #rt::Client {
-                #(#methods)*
-            }
-        }
-    } else {
-        // The runtime is another crate's: inherent methods cannot be added to its `Client`, so
-        // the operations come as an extension trait.
-        let declarations = methods.iter().map(|m| {
-            let (doc, signature) = (&m.doc, &m.signature);
-            quote!(#doc #signature;)
-        });
-        let definitions = methods.iter().map(|m| {
-            let (signature, body) = (&m.signature, &m.body);
-            quote!(#signature { #body })
-        });
-        let trait_doc = format!(
-            " The operations of {}, as methods on the runtime's `Client` (bring this trait into scope).",
-            api.title
-        );
-        quote! {
-            #[doc = #trait_doc]
-            pub trait ClientExt {
-                #(#declarations)*
-            }
-
-            #[allow(deprecated)]
-            impl ClientExt for #rt::Client {
-                #(#definitions)*
-            }
-        }
-    };
+/// Writes `API`, the builders module and the operations on `Client`.
+pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
+    let rt = config.runtime_path.as_str();
+    code.blank();
+    api_info(api, config, rt, code);
     if api.operations.is_empty() {
         // A models-only spec: no builders, and no `impl Client` (which would also not compile
         // where the runtime lives in another crate).
-        return info;
+        return;
     }
-    quote! {
-        #info
+    // The builders first into their own writer, to know whether they name any `types`.
+    let mut builders = Code::with_capacity(api.operations.len() * 3072);
+    builders.enter();
+    for op in &api.operations {
+        builders.blank();
+        builder(api, op, &mut builders);
+    }
+    page_impls(api, &mut builders);
+    let builders = builders.finish();
 
-        /// One request builder per operation: set optional parameters, then `send()`.
-        pub mod builders {
-            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
-            use super::types;
-            use #rt as runtime;
-            #(#builders)*
+    code.blank();
+    code.line("/// One request builder per operation: set optional parameters, then `send()`.");
+    code.open("pub mod builders {");
+    code.line("#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]");
+    code.blank();
+    if builders.contains("types::") {
+        code.line("use super::types;");
+    }
+    if rt == "runtime" || rt.ends_with("::runtime") {
+        code.line(&format!("use {rt};"));
+    } else {
+        code.line(&format!("use {rt} as runtime;"));
+    }
+    code.append(&builders);
+    code.close("}");
+
+    let methods: Vec<ClientMethod> = api
+        .operations
+        .iter()
+        .map(|op| client_method(api, op))
+        .collect();
+    code.blank();
+    if rt == "crate" || rt.starts_with("crate::") {
+        code.line("#[allow(deprecated)]");
+        code.open_item(&format!("impl {rt}::Client"));
+        for (index, m) in methods.iter().enumerate() {
+            if index > 0 {
+                code.blank();
+            }
+            code.doc(&m.doc);
+            if m.deprecated {
+                code.line("#[deprecated]");
+            }
+            if m.many_arguments {
+                code.line("#[allow(clippy::too_many_arguments)]");
+            }
+            let signature = code::params(code.indent(), &m.head("pub "), &m.args, &m.tail());
+            code.line(&signature);
+            code.enter();
+            code.line(&m.body(code.indent()));
+            code.close("}");
         }
-
-        #pages
-
-        #client_impl
+        code.close("}");
+    } else {
+        // The runtime is another crate's: inherent methods cannot be added to its `Client`, so
+        // the operations come as an extension trait.
+        code.doc(&docs::plain(&format!(
+            "The operations of {}, as methods on the runtime's `Client` (bring this trait into scope).",
+            api.title
+        )));
+        code.open("pub trait ClientExt {");
+        for (index, m) in methods.iter().enumerate() {
+            if index > 0 {
+                code.blank();
+            }
+            code.doc(&m.doc);
+            if m.deprecated {
+                code.line("#[deprecated]");
+            }
+            if m.many_arguments {
+                code.line("#[allow(clippy::too_many_arguments)]");
+            }
+            let tail = format!(") -> builders::{};", m.builder);
+            code.line(&code::params(code.indent(), &m.head(""), &m.args, &tail));
+        }
+        code.close("}");
+        code.blank();
+        code.line("#[allow(deprecated)]");
+        code.open_item(&format!("impl ClientExt for {rt}::Client"));
+        for (index, m) in methods.iter().enumerate() {
+            if index > 0 {
+                code.blank();
+            }
+            let signature = code::params(code.indent(), &m.head(""), &m.args, &m.tail());
+            code.line(&signature);
+            code.enter();
+            code.line(&m.body(code.indent()));
+            code.close("}");
+        }
+        code.close("}");
     }
 }
 
-fn api_info(api: &Api, config: &Config, rt: &TokenStream) -> TokenStream {
-    let title = &api.title;
-    let version = &api.version;
-    let servers = api.servers.iter().map(|s| {
-        let (name, url, description) = (&s.name, &s.url, &s.description);
-        quote!(#rt::ServerInfo { name: #name, url: #url, description: #description })
-    });
-    let auth = api.security.iter().map(|scheme| match scheme {
-        SecurityScheme::Http { scheme } => quote!(#rt::AuthScheme::Http { scheme: #scheme }),
-        SecurityScheme::ApiKeyHeader { name } => {
-            quote!(#rt::AuthScheme::ApiKeyHeader { name: #name })
-        }
-        SecurityScheme::ApiKeyQuery { name } => {
-            quote!(#rt::AuthScheme::ApiKeyQuery { name: #name })
-        }
-        SecurityScheme::ApiKeyCookie { name } => {
-            quote!(#rt::AuthScheme::ApiKeyCookie { name: #name })
-        }
-    });
+fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
     let env_prefix = config
         .env_prefix
         .clone()
@@ -113,21 +120,72 @@ fn api_info(api: &Api, config: &Config, rt: &TokenStream) -> TokenStream {
         .user_agent
         .clone()
         .unwrap_or_else(|| format!("{}-rust-client", env_prefix.to_ascii_lowercase()));
-    let doc = format!(
-        "Facts about {title} (version {version}) from its spec: servers, authentication, environment.\n\nStart a client with `Client::builder(&API)`; `from_env()` reads `{env_prefix}_API_KEY`, `{env_prefix}_API_BASE_URL` and `{env_prefix}_REGION`."
-    );
-    let doc = docs::plain(&doc);
-    quote! {
-        #doc
-        pub static API: #rt::ApiInfo = #rt::ApiInfo {
-            title: #title,
-            version: #version,
-            servers: &[#(#servers),*],
-            auth: &[#(#auth),*],
-            env_prefix: #env_prefix,
-            user_agent: #user_agent,
-        };
+    code.doc(&docs::plain(&format!(
+        "Facts about {} (version {}) from its spec: servers, authentication, environment.\n\nStart a client with `Client::builder(&API)`; `from_env()` reads `{env_prefix}_API_KEY`, `{env_prefix}_API_BASE_URL` and `{env_prefix}_REGION`.",
+        api.title, api.version
+    )));
+    let field_indent = code.indent() + 4;
+    let servers: Vec<(String, Vec<String>)> = api
+        .servers
+        .iter()
+        .map(|s| {
+            let fields = vec![
+                format!("name: {}", string_lit(&s.name)),
+                format!("url: {}", string_lit(&s.url)),
+                format!("description: {}", string_lit(&s.description)),
+            ];
+            (format!("{rt}::ServerInfo"), fields)
+        })
+        .collect();
+    let auth: Vec<(String, Vec<String>)> = api
+        .security
+        .iter()
+        .map(|scheme| {
+            let (variant, field) = match scheme {
+                SecurityScheme::Http { scheme } => {
+                    ("Http", format!("scheme: {}", string_lit(scheme)))
+                }
+                SecurityScheme::ApiKeyHeader { name } => {
+                    ("ApiKeyHeader", format!("name: {}", string_lit(name)))
+                }
+                SecurityScheme::ApiKeyQuery { name } => {
+                    ("ApiKeyQuery", format!("name: {}", string_lit(name)))
+                }
+                SecurityScheme::ApiKeyCookie { name } => {
+                    ("ApiKeyCookie", format!("name: {}", string_lit(name)))
+                }
+            };
+            (format!("{rt}::AuthScheme::{variant}"), vec![field])
+        })
+        .collect();
+    let fields = [
+        format!("title: {}", string_lit(&api.title)),
+        format!("version: {}", string_lit(&api.version)),
+        struct_array(field_indent, "servers: &[", &servers, "]"),
+        struct_array(field_indent, "auth: &[", &auth, "]"),
+        format!("env_prefix: {}", string_lit(&env_prefix)),
+        format!("user_agent: {}", string_lit(&user_agent)),
+    ];
+    let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
+    code.line(&code::struct_lit(code.indent(), &head, &fields, ";"));
+}
+
+/// An array of struct literals (`path { fields }`). A single element is written inside the
+/// brackets as rustfmt does (`&[Info {` ... `}]`), several one per line.
+fn struct_array(
+    indent: usize,
+    head: &str,
+    structs: &[(String, Vec<String>)],
+    tail: &str,
+) -> String {
+    if let [(path, fields)] = structs {
+        return code::struct_lit(indent, &format!("{head}{path}"), fields, tail);
     }
+    let items: Vec<String> = structs
+        .iter()
+        .map(|(path, fields)| code::struct_lit(indent + 4, path, fields, ""))
+        .collect();
+    code::args(indent, head, &items, tail)
 }
 
 /// `Rescale API` -> `RESCALE`.
@@ -147,36 +205,36 @@ fn default_env_prefix(title: &str) -> String {
 /// How a parameter or body part is taken by the client method or a setter.
 struct Arg {
     /// The argument type in the signature.
-    param_ty: TokenStream,
+    param_ty: String,
     /// The stored type.
-    stored_ty: TokenStream,
-    /// Converts the argument (`value`) to the stored type.
-    convert: TokenStream,
+    stored_ty: String,
+    /// Whether the argument converts with `.into()` (`impl Into<String>`).
+    into: bool,
 }
 
-fn arg_for(api: &Api, ty: &TypeRef, rt: &TokenStream) -> Arg {
+fn arg_for(api: &Api, ty: &TypeRef) -> Arg {
     match ty {
         TypeRef::String => Arg {
-            param_ty: quote!(impl Into<String>),
-            stored_ty: quote!(String),
-            convert: quote!(value.into()),
+            param_ty: "impl Into<String>".into(),
+            stored_ty: "String".into(),
+            into: true,
         },
         TypeRef::Binary => Arg {
-            param_ty: quote!(#rt::UploadSource),
-            stored_ty: quote!(#rt::UploadSource),
-            convert: quote!(value),
+            param_ty: "runtime::UploadSource".into(),
+            stored_ty: "runtime::UploadSource".into(),
+            into: false,
         },
         TypeRef::Array(item) if **item == TypeRef::Binary => Arg {
-            param_ty: quote!(Vec<#rt::UploadSource>),
-            stored_ty: quote!(Vec<#rt::UploadSource>),
-            convert: quote!(value),
+            param_ty: "Vec<runtime::UploadSource>".into(),
+            stored_ty: "Vec<runtime::UploadSource>".into(),
+            into: false,
         },
         other => {
-            let t = type_tokens(api, other, false);
+            let t = type_name(api, other, false);
             Arg {
                 param_ty: t.clone(),
                 stored_ty: t,
-                convert: quote!(value),
+                into: false,
             }
         }
     }
@@ -187,11 +245,11 @@ struct Input<'a> {
     rust_name: &'a str,
     ty: TypeRef,
     required: bool,
-    docs: &'a crate::ir::Docs,
+    docs: &'a Docs,
     wire_name: &'a str,
 }
 
-fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a>> {
+fn inputs<'a>(op: &'a Operation, body_docs: &'a Docs) -> Vec<Input<'a>> {
     let mut out: Vec<Input<'a>> = op
         .params
         .iter()
@@ -204,6 +262,13 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
         })
         .collect();
     if let Some(body) = &op.body {
+        let whole_body = |ty: TypeRef| Input {
+            rust_name: "body",
+            ty,
+            required: body.required,
+            docs: body_docs,
+            wire_name: "body",
+        };
         match &body.kind {
             BodyKind::Multipart(fields) => out.extend(fields.iter().map(|f| Input {
                 rust_name: &f.rust_name,
@@ -212,27 +277,9 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
                 docs: &f.docs,
                 wire_name: &f.name,
             })),
-            BodyKind::Json(ty) | BodyKind::Form(ty) => out.push(Input {
-                rust_name: "body",
-                ty: ty.clone(),
-                required: body.required,
-                docs: body_docs,
-                wire_name: "body",
-            }),
-            BodyKind::Binary => out.push(Input {
-                rust_name: "body",
-                ty: TypeRef::Binary,
-                required: body.required,
-                docs: body_docs,
-                wire_name: "body",
-            }),
-            BodyKind::Text => out.push(Input {
-                rust_name: "body",
-                ty: TypeRef::String,
-                required: body.required,
-                docs: body_docs,
-                wire_name: "body",
-            }),
+            BodyKind::Json(ty) | BodyKind::Form(ty) => out.push(whole_body(ty.clone())),
+            BodyKind::Binary => out.push(whole_body(TypeRef::Binary)),
+            BodyKind::Text => out.push(whole_body(TypeRef::String)),
         }
     }
     out
@@ -240,26 +287,53 @@ fn inputs<'a>(op: &'a Operation, body_docs: &'a crate::ir::Docs) -> Vec<Input<'a
 
 /// One operation's method on `Client`, in pieces so it can be an inherent method or a trait method.
 struct ClientMethod {
-    doc: TokenStream,
-    signature: TokenStream,
-    body: TokenStream,
+    doc: Vec<String>,
+    deprecated: bool,
+    many_arguments: bool,
+    name: String,
+    builder: String,
+    /// `&self`, then `name: Type` of each required input.
+    args: Vec<String>,
+    /// The names passed on to the builder.
+    arg_names: Vec<String>,
 }
 
-fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
-    let name = ident(&op.rust_name);
-    let builder = ident(&op.builder_name);
+impl ClientMethod {
+    fn head(&self, visibility: &str) -> String {
+        format!("{visibility}fn {}(", self.name)
+    }
+
+    fn tail(&self) -> String {
+        format!(") -> builders::{} {{", self.builder)
+    }
+
+    fn body(&self, indent: usize) -> String {
+        let mut args = Vec::with_capacity(self.arg_names.len() + 1);
+        args.push("self.clone()".to_owned());
+        args.extend(self.arg_names.iter().cloned());
+        code::args(
+            indent,
+            &format!("builders::{}::new(", self.builder),
+            &args,
+            ")",
+        )
+    }
+}
+
+fn client_method(api: &Api, op: &Operation) -> ClientMethod {
     let body_docs = op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default();
     let inputs = inputs(op, &body_docs);
     let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
-    let args = required.iter().map(|input| {
-        let arg_name = ident(input.rust_name);
-        let arg = arg_for(api, &input.ty, rt);
-        let ty = arg.param_ty;
-        quote!(#arg_name: #ty)
-    });
-    let arg_names = required.iter().map(|input| ident(input.rust_name));
+    let args: Vec<String> = std::iter::once("&self".to_owned())
+        .chain(
+            required
+                .iter()
+                .map(|input| format!("{}: {}", input.rust_name, arg_for(api, &input.ty).param_ty)),
+        )
+        .collect();
+    let arg_names = required.iter().map(|i| i.rust_name.to_owned()).collect();
     let fallback = format!("`{} {}`.", op.method, op.path);
-    let mut doc = docs::attrs(&op.docs, &fallback);
+    let mut doc = docs::lines(&op.docs, &fallback);
     let mut extra = format!("\nSends `{} {}`.", op.method, op.path);
     if !required.is_empty() {
         extra.push_str("\n\n# Arguments\n");
@@ -279,15 +353,15 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
             }
         }
     }
-    let optional: Vec<&Input> = inputs.iter().filter(|i| !i.required).collect();
+    let optional: Vec<String> = inputs
+        .iter()
+        .filter(|i| !i.required)
+        .map(|i| format!("`{}`", i.rust_name.trim_start_matches("r#")))
+        .collect();
     if !optional.is_empty() {
-        let setters: Vec<String> = optional
-            .iter()
-            .map(|i| format!("`{}`", i.rust_name.trim_start_matches("r#")))
-            .collect();
         extra.push_str(&format!(
             "\n\nOptional, on the returned builder: {}.",
-            setters.join(", ")
+            optional.join(", ")
         ));
     }
     if op.pagination.is_some() {
@@ -303,255 +377,423 @@ fn client_method(api: &Api, op: &Operation, rt: &TokenStream) -> ClientMethod {
         extra.push_str(example);
         extra.push_str("\n```");
     }
-    let extra_doc = docs::plain(&extra);
-    doc.extend(extra_doc);
+    doc.extend(docs::plain(&extra));
     ClientMethod {
         doc,
-        signature: quote!(fn #name(&self, #(#args),*) -> builders::#builder),
-        body: quote!(builders::#builder::new(self.clone(), #(#arg_names),*)),
+        deprecated: op.docs.deprecated,
+        many_arguments: args.len() > 7,
+        name: op.rust_name.clone(),
+        builder: op.builder_name.clone(),
+        args,
+        arg_names,
     }
 }
 
-fn builder(api: &Api, op: &Operation, rt: &TokenStream) -> TokenStream {
-    let name = ident(&op.builder_name);
+fn builder(api: &Api, op: &Operation, code: &mut Code) {
+    let name = op.builder_name.as_str();
     let body_docs = op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default();
     let inputs = inputs(op, &body_docs);
-    let mut fields = Vec::new();
-    let mut new_args = Vec::new();
-    let mut new_inits = Vec::new();
-    let mut setters = Vec::new();
-    for input in &inputs {
-        let field = ident(input.rust_name);
-        let arg = arg_for(api, &input.ty, rt);
-        let (param_ty, stored_ty, convert) = (arg.param_ty, arg.stored_ty, arg.convert);
+    let response = response(api, op);
+    if let Some(status_enum) = &response.status_enum {
+        status_enum.write(code);
+        code.blank();
+    }
+    let method = op.rust_name.trim_start_matches("r#");
+    code.line(&format!(
+        "/// Request builder for [`Client::{method}`](runtime::Client::{method})."
+    ));
+    code.line("#[derive(Debug)]");
+    code.line("#[must_use = \"a request builder does nothing until `send()` is awaited\"]");
+    code.open_item(&format!("pub struct {name}"));
+    code.line("client: runtime::Client,");
+    let args: Vec<Arg> = inputs.iter().map(|i| arg_for(api, &i.ty)).collect();
+    for (input, arg) in inputs.iter().zip(&args) {
         if input.required {
-            fields.push(quote!(#field: #stored_ty,));
-            new_args.push(quote!(#field: #param_ty));
-            new_inits.push(if convert.to_string() == "value" {
-                quote!(#field)
+            code.line(&format!("{}: {},", input.rust_name, arg.stored_ty));
+        } else {
+            code.line(&format!("{}: Option<{}>,", input.rust_name, arg.stored_ty));
+        }
+    }
+    code.line("options: runtime::CallOptions,");
+    code.close("}");
+    code.blank();
+
+    code.open_item(&format!("impl {name}"));
+    let mut new_args = vec!["client: runtime::Client".to_owned()];
+    let mut new_inits = vec!["client".to_owned()];
+    for (input, arg) in inputs.iter().zip(&args) {
+        let field = input.rust_name;
+        if input.required {
+            new_args.push(format!("{field}: {}", arg.param_ty));
+            new_inits.push(if arg.into {
+                format!("{field}: {field}.into()")
             } else {
-                quote!(#field: #field.into())
+                field.to_owned()
             });
         } else {
-            fields.push(quote!(#field: Option<#stored_ty>,));
-            new_inits.push(quote!(#field: None));
-            let fallback = format!("Sets `{}`.", input.wire_name);
-            let doc = docs::attrs(input.docs, &fallback);
-            setters.push(quote! {
-                #doc
-                pub fn #field(mut self, value: #param_ty) -> Self {
-                    self.#field = Some(#convert);
-                    self
-                }
-            });
+            new_inits.push(format!("{field}: None"));
         }
     }
-    let request = build_request(api, op);
-    let (response_ty, decode, response_enum) = response(api, op);
-    let stream = op.pagination.as_ref().map(|p| {
-        let page = ident(&api.types[p.page_type].name);
-        let item = type_tokens(api, &p.item, false);
-        let token = match &p.style {
-            PageStyle::NextUrl => quote!(None),
-            PageStyle::Token { query_param } => quote!(Some(#query_param)),
-        };
-        quote! {
-            /// Every item of every page, fetched lazily page by page as the stream is read.
-            /// Filters and page size set on this builder are kept for every page.
-            pub fn into_stream(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send + 'static {
-                runtime::paginate_prepared::<types::#page>(self.into_request(), #token)
-            }
+    new_inits.push("options: runtime::CallOptions::default()".to_owned());
+    code.line(&code::params(
+        code.indent(),
+        "pub(crate) fn new(",
+        &new_args,
+        ") -> Self {",
+    ));
+    code.enter();
+    code.line(&code::struct_lit(code.indent(), "Self", &new_inits, ""));
+    code.close("}");
+    for (input, arg) in inputs.iter().zip(&args) {
+        if input.required {
+            continue;
         }
-    });
-    let builder_doc = format!(
-        " Request builder for [`Client::{}`](runtime::Client::{}).",
-        op.rust_name.trim_start_matches("r#"),
-        op.rust_name.trim_start_matches("r#")
+        let field = input.rust_name;
+        code.blank();
+        docs::write(code, input.docs, &format!("Sets `{}`.", input.wire_name));
+        code.line(&code::params(
+            code.indent(),
+            &format!("pub fn {field}("),
+            &["mut self".to_owned(), format!("value: {}", arg.param_ty)],
+            ") -> Self {",
+        ));
+        code.enter();
+        if arg.into {
+            code.line(&format!("self.{field} = Some(value.into());"));
+        } else {
+            code.line(&format!("self.{field} = Some(value);"));
+        }
+        code.line("self");
+        code.close("}");
+    }
+    code.blank();
+    code.line("/// Overall time limit for this call, instead of the client's.");
+    code.open("pub fn timeout(mut self, timeout: std::time::Duration) -> Self {");
+    code.line("self.options.timeout = Some(timeout);");
+    code.line("self");
+    code.close("}");
+    code.blank();
+    code.line(
+        "/// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).",
     );
-    quote! {
-        #response_enum
-
-        #[doc = #builder_doc]
-        #[derive(Debug)]
-        #[must_use = "a request builder does nothing until `send()` is awaited"]
-        pub struct #name {
-            client: runtime::Client,
-            #(#fields)*
-            options: runtime::CallOptions,
-        }
-
-        impl #name {
-            pub(crate) fn new(client: runtime::Client, #(#new_args),*) -> Self {
-                Self { client, #(#new_inits,)* options: runtime::CallOptions::default() }
-            }
-
-            #(#setters)*
-
-            /// Overall time limit for this call, instead of the client's.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
-            pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-
-            fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
-                #request
-            }
-
-            /// Sends the request and decodes the answer.
-            pub async fn send(self) -> Result<runtime::ApiResponse<#response_ty>, runtime::Error> {
-                let (client, request) = self.into_request()?;
-                let response = client.execute(request).await?;
-                #decode
-            }
-
-            #stream
-        }
+    code.open("pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {");
+    code.line("self.options.retry = Some(policy);");
+    code.line("self");
+    code.close("}");
+    code.blank();
+    code.open(
+        "fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {",
+    );
+    build_request(api, op, code);
+    code.close("}");
+    code.blank();
+    code.line("/// Sends the request and decodes the answer.");
+    let answer = format!("runtime::ApiResponse<{}>", response.ty);
+    // As with item headers, rustfmt lets this line reach one column past the limit (measured).
+    let returns = if code.indent() + width_of_return(&answer) <= code::MAX_WIDTH + 1 {
+        format!(") -> Result<{answer}, runtime::Error> {{")
+    } else {
+        // rustfmt breaks a return type too long for its line inside the generics.
+        format!(") -> Result<\n    {answer},\n    runtime::Error,\n> {{")
+    };
+    code.line(&code::params(
+        code.indent(),
+        "pub async fn send(",
+        &["self".to_owned()],
+        &returns,
+    ));
+    code.enter();
+    code.line("let (client, request) = self.into_request()?;");
+    code.line("let response = client.execute(request).await?;");
+    if response.status_enum.is_some() {
+        code.line("#[allow(unreachable_patterns)]");
     }
+    code.open("match response.status().as_u16() {");
+    for arm in &response.arms {
+        code.line(arm);
+    }
+    code.line("_ => Err(response.into_error().await),");
+    code.close("}");
+    code.close("}");
+    if let Some(p) = &op.pagination {
+        let page = &api.types[p.page_type].name;
+        let item = type_name(api, &p.item, false);
+        let token = match &p.style {
+            PageStyle::NextUrl => "None".to_owned(),
+            PageStyle::Token { query_param } => format!("Some({})", string_lit(query_param)),
+        };
+        code.blank();
+        code.line(
+            "/// Every item of every page, fetched lazily page by page as the stream is read.",
+        );
+        code.line("/// Filters and page size set on this builder are kept for every page.");
+        code.line(&code::params(
+            code.indent(),
+            "pub fn into_stream(",
+            &["self".to_owned()],
+            &format!(") -> runtime::ItemStream<{item}> {{"),
+        ));
+        code.enter();
+        code.line(&code::args(
+            code.indent(),
+            &format!("runtime::paginate_prepared::<types::{page}>("),
+            &["self.into_request()".to_owned(), token],
+            ")",
+        ));
+        code.close("}");
+    }
+    code.close("}");
 }
 
-fn build_request(api: &Api, op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method);
-    let mut prelude = Vec::new();
-    let parts: Vec<TokenStream> = op
-        .path_parts
-        .iter()
-        .map(|part| match part {
-            PathPart::Literal(text) => quote!(runtime::PathPart::Literal(#text)),
-            PathPart::Param(index) => {
-                let param = &op.params[*index];
-                let field = ident(&param.rust_name);
-                if resolved(api, &param.ty) == &TypeRef::String {
-                    quote!(runtime::PathPart::Param(&self.#field))
+/// Width of `) -> Result<answer, runtime::Error>`.
+fn width_of_return(answer: &str) -> usize {
+    code::width(") -> Result<") + code::width(answer) + code::width(", runtime::Error>")
+}
+
+fn build_request(api: &Api, op: &Operation, code: &mut Code) {
+    let mut parts = Vec::with_capacity(op.path_parts.len());
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => {
+                let part = format!("runtime::PathPart::Literal({})", string_lit(text));
+                // In the one-a-line array, a part too long for its line is broken.
+                if code.indent() + 8 + code::width(&part) + 1 > code::MAX_WIDTH {
+                    parts.push(format!(
+                        "runtime::PathPart::Literal(\n    {},\n)",
+                        string_lit(text)
+                    ));
                 } else {
-                    let text = format_ident!("{}_text", param.rust_name.trim_start_matches("r#"));
-                    if is_scalar(api, &param.ty) {
-                        prelude.push(quote!(let #text = self.#field.to_string();));
-                    } else {
-                        prelude.push(quote!(let #text = runtime::param_text(&self.#field)?;));
-                    }
-                    quote!(runtime::PathPart::Param(&#text))
+                    parts.push(part);
                 }
             }
-        })
-        .collect();
-    let params: Vec<TokenStream> = op
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                let field = &param.rust_name;
+                if resolved(api, &param.ty) == &TypeRef::String {
+                    parts.push(format!("runtime::PathPart::Param(&self.{field})"));
+                } else {
+                    let text = format!("{}_text", field.trim_start_matches("r#"));
+                    if is_scalar(api, &param.ty) {
+                        code.line(&format!("let {text} = self.{field}.to_string();"));
+                    } else {
+                        code.line(&format!(
+                            "let {text} = runtime::param_text(&self.{field})?;"
+                        ));
+                    }
+                    parts.push(format!("runtime::PathPart::Param(&{text})"));
+                }
+            }
+        }
+    }
+    let indent = code.indent();
+    let path = match op.path_parts.as_slice() {
+        // A single element that is too long for one line is broken inside the brackets, as
+        // rustfmt does.
+        [PathPart::Literal(text)] if code::width(&parts[0]) > code::LIST_WIDTH => code::list(
+            indent + 4,
+            "&[runtime::PathPart::Literal(",
+            &[string_lit(text)],
+            ")]",
+            0,
+            true,
+        ),
+        _ => code::args(indent + 4, "&[", &parts, "]"),
+    };
+    code.line(&code::args(
+        indent,
+        "let mut request = runtime::Request::new(",
+        &[
+            "&self.client".to_owned(),
+            format!("runtime::Method::{}", op.method),
+            path,
+        ],
+        ")?;",
+    ));
+    for param in op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .map(|p| param_statement(api, p))
-        .collect();
-    let body = op.body.as_ref().map(|b| body_statement(api, b));
-    let no_auth = (!op.authenticated).then(|| quote!(request.no_auth();));
-    quote! {
-        #(#prelude)*
-        let mut request = runtime::Request::new(&self.client, runtime::Method::#method, &[#(#parts),*])?;
-        #(#params)*
-        #body
-        #no_auth
-        *request.options() = self.options;
-        Ok((self.client, request))
+    {
+        param_statement(api, param, code);
+    }
+    if let Some(body) = &op.body {
+        body_statement(api, body, code);
+    }
+    if !op.authenticated {
+        code.line("request.no_auth();");
+    }
+    code.line("*request.options() = self.options;");
+    code.line("Ok((self.client, request))");
+}
+
+/// Writes `head(args)tail` as a statement, breaking the arguments as rustfmt would.
+fn call(code: &mut Code, head: &str, args: &[String], tail: &str) {
+    let text = code::args(code.indent(), head, args, tail);
+    code.line(&text);
+}
+
+/// Writes `statement(value)` for a required input (`value` is `self.field`) or inside
+/// `if let Some(value) = self.field` for an optional one.
+fn with_value(
+    code: &mut Code,
+    field: &str,
+    required: bool,
+    statement: impl FnOnce(&mut Code, &str),
+) {
+    if required {
+        statement(code, &format!("self.{field}"));
+    } else {
+        code.open(&format!("if let Some(value) = self.{field} {{"));
+        statement(code, "value");
+        code.close("}");
     }
 }
 
-/// The statement that adds one parameter to `request`.
-fn param_statement(api: &Api, param: &Param) -> TokenStream {
-    let field = ident(&param.rust_name);
-    let name = &param.name;
-    let value = quote!(value);
-    let add = |text: TokenStream| match param.location {
-        ParamLocation::Query => quote!(request.query(#name, #text);),
-        ParamLocation::Header => quote!(request.header(#name, #text)?;),
-        ParamLocation::Cookie => quote!(request.cookie(#name, #text);),
-        ParamLocation::Path => quote!(),
+/// The statements that add one parameter to `request`.
+fn param_statement(api: &Api, param: &Param, code: &mut Code) {
+    let name = string_lit(&param.name);
+    let location = param.location;
+    // `request.query(name, text);` or the header/cookie equivalent.
+    let add = move |code: &mut Code, text: String| match location {
+        ParamLocation::Query => call(code, "request.query(", &[name.clone(), text], ");"),
+        ParamLocation::Header => call(code, "request.header(", &[name.clone(), text], ")?;"),
+        ParamLocation::Cookie => call(code, "request.cookie(", &[name.clone(), text], ");"),
+        ParamLocation::Path => {}
     };
     let ty = resolved(api, &param.ty);
-    let statement = match ty {
-        TypeRef::String => add(quote!(#value)),
-        TypeRef::Array(item) if is_scalar(api, item) => {
-            if param.explode && param.location == ParamLocation::Query {
-                let one = add(quote!(item.to_string()));
-                quote!(for item in &#value { #one })
-            } else {
-                add(
-                    quote!(#value.iter().map(|item| item.to_string()).collect::<Vec<_>>().join(",")),
-                )
+    let style = if param.deep_object {
+        "runtime::ObjectStyle::DeepObject"
+    } else if param.explode && location == ParamLocation::Query {
+        "runtime::ObjectStyle::Form"
+    } else {
+        "runtime::ObjectStyle::Json"
+    };
+    let raw_name = string_lit(&param.name);
+    with_value(
+        code,
+        &param.rust_name,
+        param.required,
+        |code, value| match ty {
+            TypeRef::String => add(code, value.to_owned()),
+            TypeRef::Array(item) if is_scalar(api, item) => {
+                if param.explode && location == ParamLocation::Query {
+                    code.open(&format!("for item in &{value} {{"));
+                    add(code, "item.to_string()".to_owned());
+                    code.close("}");
+                } else {
+                    add(code, format!("runtime::comma_separated(&{value})"));
+                }
             }
-        }
-        _ if is_scalar(api, ty) => add(quote!(#value.to_string())),
-        _ => {
+            _ if is_scalar(api, ty) => add(code, format!("{value}.to_string()")),
             // Objects and other structured values: `name[key]=value` (deepObject), `key=value`
             // (exploded form) or JSON text.
-            let style = if param.deep_object {
-                quote!(runtime::ObjectStyle::DeepObject)
-            } else if param.explode && param.location == ParamLocation::Query {
-                quote!(runtime::ObjectStyle::Form)
-            } else {
-                quote!(runtime::ObjectStyle::Json)
-            };
-            match param.location {
-                ParamLocation::Query => {
-                    quote!(runtime::query_structured(&mut request, #name, &#value, #style)?;)
-                }
-                _ => add(quote!(runtime::param_text(&#value)?)),
-            }
-        }
-    };
-    if param.required {
-        quote! { { let value = self.#field; #statement } }
-    } else {
-        quote! { if let Some(value) = self.#field { #statement } }
-    }
+            _ => match location {
+                ParamLocation::Query => call(
+                    code,
+                    "runtime::query_structured(",
+                    &[
+                        "&mut request".to_owned(),
+                        raw_name,
+                        format!("&{value}"),
+                        style.to_owned(),
+                    ],
+                    ")?;",
+                ),
+                _ => add(code, format!("runtime::param_text(&{value})?")),
+            },
+        },
+    );
 }
 
-fn body_statement(api: &Api, body: &Body) -> TokenStream {
-    let media = &body.media_type;
-    let value_statement = match &body.kind {
-        BodyKind::Json(_) => quote!(request.json(&value)?;),
-        BodyKind::Form(_) => quote!(request.form(&value)?;),
-        BodyKind::Binary => quote!(request.upload(#media, value);),
-        BodyKind::Text => quote!(request.bytes(#media, value.into_bytes());),
-        BodyKind::Multipart(parts) => {
-            let statements = parts.iter().map(|part| {
-                let field = ident(&part.rust_name);
-                let name = &part.name;
-                let ty = resolved(api, &part.ty);
-                let add = match ty {
-                    TypeRef::Binary => quote!(form = form.file(#name, value);),
-                    TypeRef::Array(item) if **item == TypeRef::Binary => {
-                        quote!(for file in value { form = form.file(#name, file); })
-                    }
-                    TypeRef::String => quote!(form = form.text(#name, value);),
-                    _ if is_scalar(api, ty) => quote!(form = form.text(#name, value.to_string());),
-                    _ => quote!(form = form.text(#name, runtime::json_text(&value)?);),
+fn body_statement(api: &Api, body: &Body, code: &mut Code) {
+    let media = string_lit(&body.media_type);
+    if let BodyKind::Multipart(parts) = &body.kind {
+        code.line("let mut form = runtime::Multipart::new();");
+        for part in parts {
+            let name = string_lit(&part.name);
+            let ty = resolved(api, &part.ty);
+            with_value(code, &part.rust_name, part.required, |code, value| {
+                let set = |code: &mut Code, method: &str, text: String| {
+                    call(
+                        code,
+                        &format!("form = form.{method}("),
+                        &[name.clone(), text],
+                        ");",
+                    );
                 };
-                if part.required {
-                    quote! { { let value = self.#field; #add } }
-                } else {
-                    quote! { if let Some(value) = self.#field { #add } }
+                match ty {
+                    TypeRef::Binary => set(code, "file", value.to_owned()),
+                    TypeRef::Array(item) if **item == TypeRef::Binary => {
+                        code.open(&format!("for file in {value} {{"));
+                        set(code, "file", "file".to_owned());
+                        code.close("}");
+                    }
+                    TypeRef::String => set(code, "text", value.to_owned()),
+                    _ if is_scalar(api, ty) => set(code, "text", format!("{value}.to_string()")),
+                    _ => set(code, "text", format!("runtime::json_text(&{value})?")),
                 }
             });
-            return quote! {
-                let mut form = runtime::Multipart::new();
-                #(#statements)*
-                request.multipart(form);
-            };
         }
-    };
-    if body.required {
-        quote! { { let value = self.body; #value_statement } }
-    } else {
-        quote! { if let Some(value) = self.body { #value_statement } }
+        code.line("request.multipart(form);");
+        return;
+    }
+    with_value(code, "body", body.required, |code, value| {
+        match &body.kind {
+            BodyKind::Json(_) => code.line(&format!("request.json(&{value})?;")),
+            BodyKind::Form(_) => code.line(&format!("request.form(&{value})?;")),
+            BodyKind::Binary => call(code, "request.upload(", &[media, value.to_owned()], ");"),
+            BodyKind::Text => call(
+                code,
+                "request.bytes(",
+                &[media, format!("{value}.into_bytes()")],
+                ");",
+            ),
+            BodyKind::Multipart(_) => {}
+        }
+    });
+}
+
+/// What `send` returns and how it decodes each status.
+struct Decoding {
+    /// The success type inside `ApiResponse`.
+    ty: String,
+    /// The match arms for the success statuses (the error arm is added by the caller).
+    arms: Vec<String>,
+    /// Several success shapes: `ty` is this enum, written before the builder.
+    status_enum: Option<StatusEnum>,
+}
+
+/// The enum of an operation's success answers, one variant per documented status.
+struct StatusEnum {
+    name: String,
+    /// The `Client` method, for the doc link.
+    method: String,
+    /// Variant name, doc line, payload type (`None` for an empty body).
+    variants: Vec<(String, String, Option<String>)>,
+}
+
+impl StatusEnum {
+    fn write(&self, code: &mut Code) {
+        let method = &self.method;
+        code.line(&format!(
+            "/// The answers of [`Client::{method}`](runtime::Client::{method}), by status."
+        ));
+        code.line("#[derive(Debug)]");
+        code.open_item(&format!("pub enum {}", self.name));
+        for (variant, doc, payload) in &self.variants {
+            code.line(&format!("/// {doc}"));
+            match payload {
+                Some(ty) => code.line(&format!("{variant}({ty}),")),
+                None => code.line(&format!("{variant},")),
+            }
+        }
+        code.close("}");
     }
 }
 
-/// The success type, the decoding code, and (for several success shapes) the enum that holds them.
-fn response(api: &Api, op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+/// The success type, the decoding match arms, and (for several success shapes) the enum that
+/// holds them.
+fn response(api: &Api, op: &Operation) -> Decoding {
     let success: Vec<_> = op
         .responses
         .iter()
@@ -566,57 +808,37 @@ fn response(api: &Api, op: &Operation) -> (TokenStream, TokenStream, TokenStream
             }),
         })
         .collect();
-    let fallback = quote!(_ => Err(response.into_error().await),);
     let distinct: Vec<&ResponseBody> = success.iter().fold(Vec::new(), |mut acc, r| {
         if !acc.contains(&&r.body) {
             acc.push(&r.body);
         }
         acc
     });
-    let pattern = |status: &StatusMatch| -> TokenStream {
-        match status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(*code);
-                quote!(#code)
-            }
-            StatusMatch::Range(_) | StatusMatch::Default => quote!(200..=299),
-        }
-    };
     match distinct.as_slice() {
-        [] => (
-            quote!(runtime::Bytes),
-            quote! {
-                match response.status().as_u16() {
-                    200..=299 => response.bytes().await,
-                    #fallback
-                }
-            },
-            quote!(),
-        ),
+        [] => Decoding {
+            ty: "runtime::Bytes".into(),
+            arms: vec!["200..=299 => response.bytes().await,".into()],
+            status_enum: None,
+        },
+        // Any 2xx decodes as the documented success, so an undocumented 201/204 is not an error.
         [only] => {
             let (ty, decode) = decode_body(api, only);
-            // Any 2xx decodes as the documented success, so an undocumented 201/204 is not an error.
-            (
+            Decoding {
                 ty,
-                quote! {
-                    match response.status().as_u16() {
-                        200..=299 => #decode,
-                        #fallback
-                    }
-                },
-                quote!(),
-            )
+                arms: vec![format!("200..=299 => {decode},")],
+                status_enum: None,
+            }
         }
         _ => {
-            let enum_name = format_ident!("{}Response", op.builder_name);
-            let mut variants = Vec::new();
+            let enum_name = format!("{}Response", op.builder_name);
+            let mut variants: Vec<(String, String, Option<String>)> = Vec::new();
             let mut arms = Vec::new();
             let mut used = crate::names::Scope::default();
             for r in &success {
-                let (ty, decode) = decode_body(api, &r.body);
-                let variant = format_ident!("{}", used.claim(status_variant(&r.status)));
+                let (ty, _) = decode_body(api, &r.body);
+                let variant = used.claim(status_variant(&r.status));
                 let doc = format!(
-                    " `{}`{}",
+                    "`{}`{}",
                     status_text(&r.status),
                     r.description
                         .as_deref()
@@ -626,54 +848,49 @@ fn response(api: &Api, op: &Operation) -> (TokenStream, TokenStream, TokenStream
                         ))
                         .unwrap_or_default()
                 );
-                let pattern = pattern(&r.status);
-                if r.body == ResponseBody::Empty {
-                    variants.push(quote!(#[doc = #doc] #variant,));
-                    arms.push(quote!(#pattern => response.empty().await.map(|answer| answer.map(|()| #enum_name::#variant)),));
-                } else {
-                    variants.push(quote!(#[doc = #doc] #variant(#ty),));
-                    let arm = if r.body == ResponseBody::Binary {
-                        quote!(#pattern => Ok(response.stream().map(#enum_name::#variant)),)
-                    } else {
-                        quote!(#pattern => #decode.map(|answer| answer.map(#enum_name::#variant)),)
-                    };
-                    arms.push(arm);
-                }
+                let pattern = match r.status {
+                    StatusMatch::Code(code) => code.to_string(),
+                    StatusMatch::Range(_) | StatusMatch::Default => "200..=299".to_owned(),
+                };
+                let path = format!("{enum_name}::{variant}");
+                let arm = match &r.body {
+                    ResponseBody::Empty => format!(
+                        "{pattern} => {{\n    let answer = response.empty().await?;\n    Ok(answer.map(|()| {path}))\n}}"
+                    ),
+                    ResponseBody::Binary => {
+                        format!("{pattern} => Ok(response.stream().map({path})),")
+                    }
+                    ResponseBody::Json(_) => format!(
+                        "{pattern} => {{\n    let answer = response.json::<{ty}>().await?;\n    Ok(answer.map({path}))\n}}"
+                    ),
+                    ResponseBody::Text => format!(
+                        "{pattern} => {{\n    let answer = response.text().await?;\n    Ok(answer.map({path}))\n}}"
+                    ),
+                };
+                arms.push(arm);
+                let payload = (r.body != ResponseBody::Empty).then_some(ty);
+                variants.push((variant, doc, payload));
             }
-            let doc = format!(
-                " The answers of [`Client::{0}`](runtime::Client::{0}), by status.",
-                op.rust_name.trim_start_matches("r#")
-            );
-            (
-                quote!(#enum_name),
-                quote! {
-                    #[allow(unreachable_patterns)]
-                    match response.status().as_u16() {
-                        #(#arms)*
-                        #fallback
-                    }
-                },
-                quote! {
-                    #[doc = #doc]
-                    #[derive(Debug)]
-                    pub enum #enum_name {
-                        #(#variants)*
-                    }
-                },
-            )
+            Decoding {
+                ty: enum_name.clone(),
+                arms,
+                status_enum: Some(StatusEnum {
+                    name: enum_name,
+                    method: op.rust_name.trim_start_matches("r#").to_owned(),
+                    variants,
+                }),
+            }
         }
     }
 }
 
-fn decode_body(api: &Api, body: &ResponseBody) -> (TokenStream, TokenStream) {
+/// The success type of one response body and the expression that decodes it.
+fn decode_body(api: &Api, body: &ResponseBody) -> (String, &'static str) {
     match body {
-        ResponseBody::Empty => (quote!(()), quote!(response.empty().await)),
-        ResponseBody::Json(ty) => {
-            let ty = type_tokens(api, ty, false);
-            (ty.clone(), quote!(response.json::<#ty>().await))
-        }
-        ResponseBody::Text => (quote!(String), quote!(response.text().await)),
-        ResponseBody::Binary => (quote!(runtime::ByteStream), quote!(Ok(response.stream()))),
+        ResponseBody::Empty => ("()".into(), "response.empty().await"),
+        ResponseBody::Json(ty) => (type_name(api, ty, false), "response.json().await"),
+        ResponseBody::Text => ("String".into(), "response.text().await"),
+        ResponseBody::Binary => ("runtime::ByteStream".into(), "Ok(response.stream())"),
     }
 }
 
@@ -702,9 +919,8 @@ fn status_text(status: &StatusMatch) -> String {
 }
 
 /// `impl runtime::Page` for every page type an operation paginates over.
-fn page_impls(api: &Api, rt: &TokenStream) -> TokenStream {
+fn page_impls(api: &Api, code: &mut Code) {
     let mut seen = std::collections::BTreeSet::new();
-    let mut impls = Vec::new();
     for op in &api.operations {
         let Some(p) = &op.pagination else { continue };
         if !seen.insert(p.page_type) {
@@ -713,36 +929,34 @@ fn page_impls(api: &Api, rt: &TokenStream) -> TokenStream {
         let TypeKind::Struct(_) = &api.types[p.page_type].kind else {
             continue;
         };
-        let page = ident(&api.types[p.page_type].name);
-        let item = type_tokens(api, &p.item, false);
-        let items = ident(&p.items_field);
-        let next = ident(&p.next_field);
-        let wrap = match &p.style {
-            PageStyle::NextUrl => quote!(#rt::NextPage::Url),
-            PageStyle::Token { .. } => quote!(#rt::NextPage::Token),
+        let page = &api.types[p.page_type].name;
+        let item = type_name(api, &p.item, false);
+        let (items, next) = (&p.items_field, &p.next_field);
+        let constructor = match &p.style {
+            PageStyle::NextUrl => "runtime::NextPage::from_url(",
+            PageStyle::Token { .. } => "runtime::NextPage::from_token(",
         };
         let next_expr = match p.next_option_depth {
-            0 => quote!(Some(&self.#next)),
-            1 => quote!(self.#next.as_ref()),
-            _ => quote!(self.#next.as_ref().and_then(Option::as_ref)),
+            0 => format!("Some(&self.{next})"),
+            1 => format!("self.{next}.as_ref()"),
+            _ => format!("self.{next}.as_ref().and_then(Option::as_ref)"),
         };
         let items_expr = match p.items_option_depth {
-            0 => quote!(self.#items),
-            1 => quote!(self.#items.unwrap_or_default()),
-            _ => quote!(self.#items.flatten().unwrap_or_default()),
+            0 => format!("self.{items}"),
+            1 => format!("self.{items}.unwrap_or_default()"),
+            _ => format!("self.{items}.flatten().unwrap_or_default()"),
         };
-        impls.push(quote! {
-            #[allow(deprecated)]
-            impl #rt::Page for types::#page {
-                type Item = #item;
-                fn next_page(&self) -> Option<#rt::NextPage> {
-                    #next_expr.filter(|next| !next.is_empty()).map(|next| #wrap(next.clone()))
-                }
-                fn into_items(self) -> Vec<Self::Item> {
-                    #items_expr
-                }
-            }
-        });
+        code.blank();
+        code.open_item(&format!("impl runtime::Page for types::{page}"));
+        code.line(&format!("type Item = {item};"));
+        code.blank();
+        code.open("fn next_page(&self) -> Option<runtime::NextPage> {");
+        call(code, constructor, &[next_expr], ")");
+        code.close("}");
+        code.blank();
+        code.open("fn into_items(self) -> Vec<Self::Item> {");
+        code.line(&items_expr);
+        code.close("}");
+        code.close("}");
     }
-    quote!(#(#impls)*)
 }

@@ -1,11 +1,19 @@
 //! Doc comments from spec text, made safe for rustdoc.
 
+use super::code::Code;
 use crate::ir::Docs;
-use proc_macro2::TokenStream;
-use quote::quote;
 
-/// `#[doc]` attributes for `docs`, or `fallback` when the spec says nothing.
-pub(crate) fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
+/// Writes the doc comment for `docs` (or `fallback` when the spec says nothing), and
+/// `#[deprecated]` when the spec marks the item so.
+pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: &str) {
+    code.doc(&lines(docs, fallback));
+    if docs.deprecated {
+        code.line("#[deprecated]");
+    }
+}
+
+/// The doc lines for `docs`, or `fallback` when the spec says nothing.
+pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     match (&docs.summary, &docs.description) {
         (Some(summary), Some(description)) if description.trim() != summary.trim() => {
@@ -24,30 +32,12 @@ pub(crate) fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
         lines.extend(example.lines().map(str::to_owned));
         lines.push("```".to_owned());
     }
-    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
-    let lines = lines.iter().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! {
-        #(#[doc = #lines])*
-        #deprecated
-    }
+    lines
 }
 
-/// Plain `#[doc]` attributes for generated text.
-pub(crate) fn plain(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote!(#(#[doc = #lines])*)
+/// Doc lines for text the generator wrote itself.
+pub(crate) fn plain(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
 }
 
 /// Spec text as rustdoc lines: code fences become `text` blocks (rustdoc would compile them as

@@ -1,63 +1,78 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::{docs, ident, type_tokens};
+use super::code::{self, Code, string_lit};
+use super::{docs, type_name};
 use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
 
-/// The `types` module.
-pub(crate) fn emit(api: &Api) -> TokenStream {
-    let mut uses_deserialize_some = false;
-    let items: Vec<TokenStream> = api
+/// Writes the `types` module.
+pub(crate) fn emit(api: &Api, code: &mut Code) {
+    code.line("/// The API's data types, one per schema of the spec.");
+    code.open("pub mod types {");
+    code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+    if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
+        code.blank();
+        code.line(
+            "/// Reads a present value (even `null`) as `Some`, so an explicit `null` survives a round trip.",
+        );
+        code.line("fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>");
+        code.line("where");
+        code.line("    D: serde::Deserializer<'de>,");
+        code.line("    T: serde::Deserialize<'de>,");
+        code.open("{");
+        code.line("T::deserialize(deserializer).map(Some)");
+        code.close("}");
+    }
+    if api
         .types
         .iter()
-        .map(|def| type_def(api, def, &mut uses_deserialize_some))
-        .collect();
-    let helper = uses_deserialize_some.then(|| {
-        quote! {
-            /// Reads a present value (even `null`) as `Some`, so an explicit `null` survives a round trip.
-            fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-                T: serde::Deserialize<'de>,
-            {
-                T::deserialize(deserializer).map(Some)
-            }
-        }
-    });
-    quote! {
-        /// The API's data types, one per schema of the spec.
-        pub mod types {
-            #![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]
-            #helper
-            #(#items)*
-        }
+        .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_some()))
+    {
+        code.blank();
+        code.line("/// Decodes the alternative of a tagged union that its tag names.");
+        code.line("fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>");
+        code.line("where");
+        code.line("    T: serde::de::DeserializeOwned,");
+        code.line("    E: serde::de::Error,");
+        code.open("{");
+        code.line("serde_json::from_value(value).map_err(E::custom)");
+        code.close("}");
+    }
+    for def in &api.types {
+        code.blank();
+        type_def(api, def, code);
+    }
+    code.close("}");
+}
+
+fn uses_deserialize_some(api: &Api, def: &TypeDef) -> bool {
+    let _ = api;
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| !f.required && (f.nullable || f.ty == TypeRef::Any)),
+        _ => false,
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, uses_helper: &mut bool) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
     let fallback = format!("`{}` (the spec does not describe it).", schema_name(def));
-    let doc = docs::attrs(&def.docs, &fallback);
-    let name = ident(&def.name);
+    docs::write(code, &def.docs, &fallback);
+    let name = def.name.as_str();
     match &def.kind {
-        TypeKind::Struct(s) => structure(api, &name, doc, s, uses_helper),
-        TypeKind::Enum(e) => enumeration(&name, doc, e),
-        TypeKind::Union(u) => union(api, &name, doc, u),
+        TypeKind::Struct(s) => structure(api, name, s, code),
+        TypeKind::Enum(e) => enumeration(name, e, code),
+        TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
-            let ty = type_tokens(api, ty, true);
-            quote! {
-                #doc
-                pub type #name = #ty;
-            }
+            code.line(&format!("pub type {name} = {};", type_name(api, ty, true)));
         }
         TypeKind::Newtype(ty) => {
-            let ty = type_tokens(api, ty, true);
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(transparent)]
-                pub struct #name(pub #ty);
-            }
+            code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+            code.line("#[serde(transparent)]");
+            code.line(&format!(
+                "pub struct {name}(pub {});",
+                type_name(api, ty, true)
+            ));
         }
     }
 }
@@ -73,16 +88,16 @@ fn schema_name(def: &TypeDef) -> String {
 
 /// How a field is declared: the Rust type and serde attributes.
 struct FieldShape {
-    ty: TokenStream,
-    attrs: Vec<TokenStream>,
+    ty: String,
+    attrs: Vec<String>,
     /// `Option`-wrapped, so `Default` gives `None`.
     optional: bool,
 }
 
-fn field_shape(api: &Api, field: &Field, uses_helper: &mut bool) -> FieldShape {
-    let mut base = type_tokens(api, &field.ty, true);
+fn field_shape(api: &Api, field: &Field) -> FieldShape {
+    let mut base = type_name(api, &field.ty, true);
     if field.boxed {
-        base = quote!(Box<#base>);
+        base = format!("Box<{base}>");
     }
     let any = field.ty == TypeRef::Any;
     let mut attrs = Vec::new();
@@ -90,23 +105,21 @@ fn field_shape(api: &Api, field: &Field, uses_helper: &mut bool) -> FieldShape {
         (true, false) => (base, false),
         // Required but may be null: `None` is written as `null`.
         (true, true) if any => (base, false),
-        (true, true) => (quote!(Option<#base>), true),
+        (true, true) => (format!("Option<{base}>"), true),
         (false, false) => {
-            attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
-            (quote!(Option<#base>), true)
+            attrs.push("default".to_owned());
+            attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+            (format!("Option<{base}>"), true)
         }
         // Optional and nullable: absent is `None`, `null` is `Some(None)` (or `Some(Value::Null)`).
         (false, true) => {
-            *uses_helper = true;
-            attrs.push(quote!(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "deserialize_some"
-            ));
+            attrs.push("default".to_owned());
+            attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+            attrs.push("deserialize_with = \"deserialize_some\"".to_owned());
             if any {
-                (quote!(Option<#base>), true)
+                (format!("Option<{base}>"), true)
             } else {
-                (quote!(Option<Option<#base>>), true)
+                (format!("Option<Option<{base}>>"), true)
             }
         }
     };
@@ -117,243 +130,264 @@ fn field_shape(api: &Api, field: &Field, uses_helper: &mut bool) -> FieldShape {
     }
 }
 
-fn structure(
-    api: &Api,
-    name: &proc_macro2::Ident,
-    doc: TokenStream,
-    s: &Struct,
-    uses_helper: &mut bool,
-) -> TokenStream {
-    let mut fields = Vec::new();
+fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
     let mut all_optional = true;
     let mut required_args = Vec::new();
     let mut inits = Vec::new();
-    for field in &s.fields {
-        let shape = field_shape(api, field, uses_helper);
-        let field_ident = ident(&field.rust_name);
-        let plain_name = field.rust_name.trim_start_matches("r#");
-        let mut serde_attrs = shape.attrs.clone();
-        if plain_name != field.json_name {
-            let json_name = &field.json_name;
-            serde_attrs.insert(0, quote!(rename = #json_name));
-        }
-        let serde = (!serde_attrs.is_empty()).then(|| quote!(#[serde(#(#serde_attrs),*)]));
-        let fallback = code_span(&field.json_name);
-        let field_doc = docs::attrs(&field.docs, &fallback);
-        let ty = &shape.ty;
-        fields.push(quote! {
-            #field_doc
-            #serde
-            pub #field_ident: #ty,
-        });
+    let shapes: Vec<FieldShape> = s.fields.iter().map(|f| field_shape(api, f)).collect();
+    for (field, shape) in s.fields.iter().zip(&shapes) {
+        let field_name = field.rust_name.as_str();
         if shape.optional {
-            inits.push(quote!(#field_ident: None));
+            inits.push(format!("{field_name}: None"));
         } else if field.ty == TypeRef::String && !field.boxed {
             all_optional = false;
-            required_args.push(quote!(#field_ident: impl Into<String>));
-            inits.push(quote!(#field_ident: #field_ident.into()));
+            required_args.push(format!("{field_name}: impl Into<String>"));
+            inits.push(format!("{field_name}: {field_name}.into()"));
         } else {
             all_optional = false;
-            required_args.push(quote!(#field_ident: #ty));
-            inits.push(quote!(#field_ident));
+            required_args.push(format!("{field_name}: {}", shape.ty));
+            inits.push(field_name.to_owned());
         }
+    }
+    let derive = if all_optional {
+        "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]"
+    } else {
+        "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]"
+    };
+    code.line(derive);
+    code.open_item(&format!("pub struct {name}"));
+    for (field, shape) in s.fields.iter().zip(&shapes) {
+        docs::write(code, &field.docs, &code_span(&field.json_name));
+        let plain_name = field.rust_name.trim_start_matches("r#");
+        let mut serde_attrs = Vec::with_capacity(shape.attrs.len() + 1);
+        if plain_name != field.json_name {
+            serde_attrs.push(format!("rename = {}", string_lit(&field.json_name)));
+        }
+        serde_attrs.extend(shape.attrs.iter().cloned());
+        if !serde_attrs.is_empty() {
+            code.line(&code::attr(code.indent(), "#[serde(", &serde_attrs, ")]"));
+        }
+        code.typed(&format!("pub {}:", field.rust_name), &shape.ty, ",");
     }
     match &s.extra {
         Extra::Keep { field } => {
-            let field = ident(field);
-            fields.push(quote! {
-                /// Properties the spec does not list, kept as sent so nothing is lost.
-                #[serde(flatten)]
-                pub #field: serde_json::Map<String, serde_json::Value>,
-            });
-            inits.push(quote!(#field: serde_json::Map::new()));
+            code.line("/// Properties the spec does not list, kept as sent so nothing is lost.");
+            code.line("#[serde(flatten)]");
+            code.line(&format!(
+                "pub {field}: serde_json::Map<String, serde_json::Value>,"
+            ));
+            inits.push(format!("{field}: serde_json::Map::new()"));
         }
         Extra::Typed { field, value } => {
-            let field = ident(field);
-            let value = type_tokens(api, value, true);
-            fields.push(quote! {
-                /// Further properties (`additionalProperties`).
-                #[serde(flatten)]
-                pub #field: std::collections::BTreeMap<String, #value>,
-            });
-            inits.push(quote!(#field: std::collections::BTreeMap::new()));
+            code.line("/// Further properties (`additionalProperties`).");
+            code.line("#[serde(flatten)]");
+            code.typed(
+                &format!("pub {field}:"),
+                &format!(
+                    "std::collections::BTreeMap<String, {}>",
+                    type_name(api, value, true)
+                ),
+                ",",
+            );
+            inits.push(format!("{field}: std::collections::BTreeMap::new()"));
         }
         Extra::Ignore => {}
     }
-    let derive_default = all_optional.then(|| quote!(Default,));
-    let constructor_doc = if required_args.is_empty() {
-        format!(" A `{name}` with every property unset.")
+    code.close("}");
+    code.blank();
+    code.open_item(&format!("impl {name}"));
+    if required_args.is_empty() {
+        code.line(&format!("/// A `{name}` with every property unset."));
     } else {
-        format!(" A `{name}` from its required properties; the others start unset.")
-    };
-    let many_arguments =
-        (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let constructor = quote! {
-        impl #name {
-            #[doc = #constructor_doc]
-            #many_arguments
-            pub fn new(#(#required_args),*) -> Self {
-                Self { #(#inits),* }
-            }
-        }
-    };
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-        pub struct #name {
-            #(#fields)*
-        }
-        #constructor
+        code.line(&format!(
+            "/// A `{name}` from its required properties; the others start unset."
+        ));
+    }
+    if required_args.len() > 7 {
+        code.line("#[allow(clippy::too_many_arguments)]");
+    }
+    code.line(&code::params(
+        code.indent(),
+        "pub fn new(",
+        &required_args,
+        ") -> Self {",
+    ));
+    code.enter();
+    code.line(&code::struct_lit(code.indent(), "Self", &inits, ""));
+    code.close("}");
+    code.close("}");
+}
+
+/// Doc lines of an enum variant: its value, and its description when the spec gives one.
+fn variant_doc(value: &str, description: Option<&str>) -> String {
+    match description {
+        Some(d) => format!(
+            "{}: {}",
+            code_span(value).trim_end_matches('.'),
+            docs::rustdoc_safe(d)
+        ),
+        None => code_span(value),
     }
 }
 
-fn enumeration(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenStream {
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let variant_docs: Vec<TokenStream> = e
+fn enumeration(name: &str, e: &Enum, code: &mut Code) {
+    code.line("///");
+    code.line("/// Values this client does not know yet are kept in `Other`.");
+    let integer = e.repr == EnumRepr::Integer;
+    code.line(if integer {
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    } else {
+        "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    });
+    code.open_item(&format!("pub enum {name}"));
+    for v in &e.variants {
+        code.doc(&docs::plain(&variant_doc(
+            &v.value,
+            v.description.as_deref(),
+        )));
+        code.line(&format!("{},", v.rust_name));
+    }
+    code.line("/// A value not listed in the spec, kept as sent.");
+    code.line(if integer {
+        "Other(i64),"
+    } else {
+        "Other(String),"
+    });
+    code.close("}");
+    // Wire values as literals: strings quoted, integers as written (the IR checked they parse).
+    let values: Vec<String> = e
         .variants
         .iter()
         .map(|v| {
-            let text = match &v.description {
-                Some(d) => format!(
-                    "{}: {}",
-                    code_span(&v.value).trim_end_matches('.'),
-                    docs::rustdoc_safe(d)
-                ),
-                None => code_span(&v.value),
-            };
-            docs::plain(&text)
+            if integer {
+                v.value.parse::<i64>().unwrap_or_default().to_string()
+            } else {
+                string_lit(&v.value)
+            }
         })
         .collect();
-    match e.repr {
-        EnumRepr::String => {
-            let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
-            quote! {
-                #doc
-                ///
-                /// Values this client does not know yet are kept in `Other`.
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #(#variant_docs #variants,)*
-                    /// A value not listed in the spec, kept as sent.
-                    Other(String),
-                }
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variants => #values,)*
-                            Self::Other(value) => value,
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #(#values => Self::#variants,)*
-                            other => Self::Other(other.to_owned()),
-                        }
-                    }
-                }
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(value: &str) -> Result<Self, Self::Err> {
-                        Ok(Self::from(value))
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(Self::from(value.as_str()))
-                    }
-                }
-            }
-        }
-        EnumRepr::Integer => {
-            let values: Vec<Literal> = e
-                .variants
-                .iter()
-                .map(|v| Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
-                .collect();
-            quote! {
-                #doc
-                ///
-                /// Values this client does not know yet are kept in `Other`.
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #(#variant_docs #variants,)*
-                    /// A value not listed in the spec, kept as sent.
-                    Other(i64),
-                }
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn value(&self) -> i64 {
-                        match self {
-                            #(Self::#variants => #values,)*
-                            Self::Other(value) => *value,
-                        }
-                    }
-                }
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #(#values => Self::#variants,)*
-                            other => Self::Other(other),
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.value())
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-                    }
-                }
-            }
-        }
+    code.blank();
+    code.open_item(&format!("impl {name}"));
+    code.line("/// The value as sent on the wire.");
+    code.open(if integer {
+        "pub fn value(&self) -> i64 {"
+    } else {
+        "pub fn as_str(&self) -> &str {"
+    });
+    code.open("match self {");
+    for (v, value) in e.variants.iter().zip(&values) {
+        match_arm(code, &format!("Self::{}", v.rust_name), value);
+    }
+    code.line(if integer {
+        "Self::Other(value) => *value,"
+    } else {
+        "Self::Other(value) => value,"
+    });
+    code.close("}");
+    code.close("}");
+    code.close("}");
+    code.blank();
+    if integer {
+        code.open_item(&format!("impl From<i64> for {name}"));
+        code.open("fn from(value: i64) -> Self {");
+    } else {
+        code.open_item(&format!("impl From<&str> for {name}"));
+        code.open("fn from(value: &str) -> Self {");
+    }
+    code.open("match value {");
+    for (v, value) in e.variants.iter().zip(&values) {
+        match_arm(code, value, &format!("Self::{}", v.rust_name));
+    }
+    code.line(if integer {
+        "other => Self::Other(other),"
+    } else {
+        "other => Self::Other(other.to_owned()),"
+    });
+    code.close("}");
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.open_item(&format!("impl std::fmt::Display for {name}"));
+    code.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
+    code.line(if integer {
+        "write!(f, \"{}\", self.value())"
+    } else {
+        "f.write_str(self.as_str())"
+    });
+    code.close("}");
+    code.close("}");
+    if !integer {
+        code.blank();
+        code.open_item(&format!("impl std::str::FromStr for {name}"));
+        code.line("type Err = std::convert::Infallible;");
+        code.blank();
+        code.open("fn from_str(value: &str) -> Result<Self, Self::Err> {");
+        code.line("Ok(Self::from(value))");
+        code.close("}");
+        code.close("}");
+    }
+    code.blank();
+    code.open_item(&format!("impl serde::Serialize for {name}"));
+    code.open(
+        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+    );
+    code.line(if integer {
+        "serializer.serialize_i64(self.value())"
+    } else {
+        "serializer.serialize_str(self.as_str())"
+    });
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.open_item(&format!("impl<'de> serde::Deserialize<'de> for {name}"));
+    code.line(
+        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
+    );
+    code.enter();
+    if integer {
+        code.line("<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
+    } else {
+        code.line("let value = <String as serde::Deserialize>::deserialize(deserializer)?;");
+        code.line("Ok(Self::from(value.as_str()))");
+    }
+    code.close("}");
+    code.close("}");
+}
+
+/// `pattern => value,`, with the value in a block on its own line when the arm is too long
+/// for one (rustfmt's layout).
+fn match_arm(code: &mut Code, pattern: &str, value: &str) {
+    let one_line = format!("{pattern} => {value},");
+    if code.indent() + code::width(&one_line) <= code::MAX_WIDTH {
+        code.line(&one_line);
+    } else {
+        code.open(&format!("{pattern} => {{"));
+        code.line(value);
+        code.close("}");
     }
 }
 
-fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> TokenStream {
-    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let payloads: Vec<TokenStream> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let ty = type_tokens(api, &v.ty, true);
-            if v.boxed { quote!(Box<#ty>) } else { ty }
-        })
-        .collect();
-    let other_name = if u.variants.iter().any(|v| v.rust_name == "Other") {
+fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
+    let other = if u.variants.iter().any(|v| v.rust_name == "Other") {
         "Unrecognized"
     } else {
         "Other"
     };
-    let other = format_ident!("{}", other_name);
+    let payloads: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let ty = type_name(api, &v.ty, true);
+            if v.boxed { format!("Box<{ty}>") } else { ty }
+        })
+        .collect();
     let variant_docs: Vec<String> = u
         .variants
         .iter()
         .map(|v| match v.tags.as_slice() {
-            [] => format!(" A `{}` value.", v.rust_name),
+            [] => format!("A `{}` value.", v.rust_name),
             tags => format!(
-                " A `{}`, tagged {}.",
+                "A `{}`, tagged {}.",
                 v.rust_name,
                 tags.iter()
                     .map(|t| format!("`{t}`"))
@@ -362,81 +396,86 @@ fn union(api: &Api, name: &proc_macro2::Ident, doc: TokenStream, u: &Union) -> T
             ),
         })
         .collect();
-    match &u.discriminator {
-        None => quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            pub enum #name {
-                #(
-                    #[doc = #variant_docs]
-                    #variants(#payloads),
-                )*
-                /// A value that matches none of the alternatives, kept as sent.
-                #other(serde_json::Value),
-            }
-        },
-        Some(property) => {
-            let decoders: Vec<TokenStream> = u
-                .variants
-                .iter()
-                .map(|v| {
-                    let variant = ident(&v.rust_name);
-                    let ty = type_tokens(api, &v.ty, true);
-                    let wrap = if v.boxed {
-                        quote!(|v| Self::#variant(Box::new(v)))
-                    } else {
-                        quote!(Self::#variant)
-                    };
-                    quote!(serde_json::from_value::<#ty>(value).map(#wrap).map_err(D::Error::custom))
-                })
-                .collect();
-            let tag_patterns: Vec<TokenStream> = u
-                .variants
-                .iter()
-                .map(|v| {
-                    let tags = &v.tags;
-                    quote!(#(Some(#tags))|*)
-                })
-                .collect();
-            let tag_doc = format!(
-                " Chosen by the `{property}` property; other values are kept in `{other_name}`."
-            );
-            quote! {
-                #doc
-                ///
-                #[doc = #tag_doc]
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(
-                        #[doc = #variant_docs]
-                        #variants(#payloads),
-                    )*
-                    /// A value with a tag this client does not know, kept as sent.
-                    #other(serde_json::Value),
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        match self {
-                            #(Self::#variants(value) => value.serialize(serializer),)*
-                            Self::#other(value) => value.serialize(serializer),
-                        }
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        use serde::de::Error as _;
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                        match tag.as_deref() {
-                            #(#tag_patterns => #decoders,)*
-                            _ => Ok(Self::#other(value)),
-                        }
-                    }
-                }
-            }
+    let Some(property) = &u.discriminator else {
+        code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+        code.line("#[serde(untagged)]");
+        code.open_item(&format!("pub enum {name}"));
+        for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
+            code.line(&format!("/// {doc}"));
+            code.line(&format!("{}({payload}),", v.rust_name));
         }
+        code.line("/// A value that matches none of the alternatives, kept as sent.");
+        code.line(&format!("{other}(serde_json::Value),"));
+        code.close("}");
+        return;
+    };
+    code.line("///");
+    code.line(&format!(
+        "/// Chosen by the `{property}` property; other values are kept in `{other}`."
+    ));
+    code.line("#[derive(Debug, Clone, PartialEq)]");
+    code.open_item(&format!("pub enum {name}"));
+    for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
+        code.line(&format!("/// {doc}"));
+        code.line(&format!("{}({payload}),", v.rust_name));
     }
+    code.line("/// A value with a tag this client does not know, kept as sent.");
+    code.line(&format!("{other}(serde_json::Value),"));
+    code.close("}");
+    code.blank();
+    code.open_item(&format!("impl serde::Serialize for {name}"));
+    code.open(
+        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+    );
+    code.open("match self {");
+    for v in &u.variants {
+        match_arm(
+            code,
+            &format!("Self::{}(value)", v.rust_name),
+            "value.serialize(serializer)",
+        );
+    }
+    match_arm(
+        code,
+        &format!("Self::{other}(value)"),
+        "value.serialize(serializer)",
+    );
+    code.close("}");
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.open_item(&format!("impl<'de> serde::Deserialize<'de> for {name}"));
+    code.line(
+        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
+    );
+    code.enter();
+    code.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    let get = format!(".get({})", string_lit(property));
+    code.line(&code::chain(
+        code.indent(),
+        "let tag = ",
+        "value",
+        &[&get, ".and_then(serde_json::Value::as_str)"],
+        ";",
+    ));
+    code.open("match tag {");
+    for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
+        let tags: Vec<String> = v.tags.iter().map(|t| string_lit(t)).collect();
+        let pattern = format!("Some({})", tags.join(" | "));
+        let decode = if v.boxed {
+            format!(
+                "decode_variant(value).map(|v| Self::{}(Box::new(v)))",
+                v.rust_name
+            )
+        } else {
+            format!("decode_variant(value).map(Self::{})", v.rust_name)
+        };
+        match_arm(code, &pattern, &decode);
+    }
+    code.line(&format!("_ => Ok(Self::{other}(value)),"));
+    code.close("}");
+    code.close("}");
+    code.close("}");
 }
 
 /// `` `text`. `` for a doc line, with a fence long enough for backticks inside, or a plain

@@ -46,8 +46,8 @@ pub use client::{Client, ClientBuilder};
 pub use config::{ApiInfo, AuthScheme, ServerInfo};
 pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
 pub use futures::Stream;
-pub use pagination::{NextPage, Page, paginate, paginate_prepared};
-pub use params::{ObjectStyle, json_text, param_text, query_structured};
+pub use pagination::{ItemStream, NextPage, Page, paginate, paginate_prepared};
+pub use params::{ObjectStyle, comma_separated, json_text, param_text, query_structured};
 pub use ratelimit::{
     Classifier, RateLimit, SCOPE_JOB_READS, SCOPE_OTHER, SCOPE_SUBMISSION, rescale_scope,
 };

@@ -28,6 +28,25 @@ pub enum NextPage {
     Token(String),
 }
 
+impl NextPage {
+    /// The next page at the URL `link`, or `None` when there is no link or it is empty.
+    pub fn from_url(link: Option<&String>) -> Option<Self> {
+        link.filter(|link| !link.is_empty())
+            .map(|link| NextPage::Url(link.clone()))
+    }
+
+    /// The next page for the continuation `token`, or `None` when there is none or it is empty.
+    pub fn from_token(token: Option<&String>) -> Option<Self> {
+        token
+            .filter(|token| !token.is_empty())
+            .map(|token| NextPage::Token(token.clone()))
+    }
+}
+
+/// Every item of every page of a list, as the generated `into_stream()` methods return it: a
+/// boxed stream, so it is `Unpin` and can be polled without pinning it first.
+pub type ItemStream<T> = futures::stream::BoxStream<'static, Result<T, Error>>;
+
 /// Streams every item of every page.
 ///
 /// Executes `first`, decodes `P` (non-2xx -> [`RawResponse::into_error`]), yields the items, and
@@ -165,10 +184,10 @@ impl<P: Page> State<P> {
 pub fn paginate_prepared<P: Page>(
     prepared: Result<(Client, Request), Error>,
     token_param: Option<&'static str>,
-) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+) -> ItemStream<P::Item> {
     use futures::StreamExt;
     match prepared {
-        Ok((client, first)) => paginate::<P>(client, first, token_param).left_stream(),
-        Err(error) => futures::stream::once(futures::future::ready(Err(error))).right_stream(),
+        Ok((client, first)) => paginate::<P>(client, first, token_param).boxed(),
+        Err(error) => futures::stream::once(futures::future::ready(Err(error))).boxed(),
     }
 }

@@ -56,6 +56,19 @@ pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Err
     Ok(scalar_text(&value))
 }
 
+/// The items of an array parameter separated by commas (OpenAPI `style: form, explode: false`
+/// and `style: simple`): `[1, 2, 3]` -> `1,2,3`.
+pub fn comma_separated<T: std::fmt::Display>(items: &[T]) -> String {
+    let mut text = String::new();
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        text.push_str(&item.to_string());
+    }
+    text
+}
+
 fn scalar_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),
