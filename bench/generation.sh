@@ -9,6 +9,8 @@
 #        SPECS=/work/shared/specs        the public specs; spec/rescale.yaml is always added
 #        RUNS=10 OAG_RUNS=3              hyperfine runs for the fast tools / OpenAPI Generator
 #        OUT=$CARGO_TARGET_DIR/bench-gen  scratch: JSON copies of specs, outputs, hyperfine JSON
+#        BEFORE=path/to/openapi-gen     another build of the generator (an older commit) to time
+#                                        in the same runs, as the tool `openapi-gen-before`
 # Install the peers once:
 #   cargo install cargo-progenitor --locked --root "$TOOLS/prog"
 #   python3 -m venv "$TOOLS/venv" && "$TOOLS/venv/bin/pip" install openapi-generator-cli
@@ -40,6 +42,7 @@ tool_cmd() {
     case $tool in
         parse-only) echo "$PARSE $s" ;;
         openapi-gen) echo "$GEN $s" ;;
+        openapi-gen-before) echo "$BEFORE $s" ;;
         progenitor) echo "$PROG progenitor -i $j -o $o -n bench-client -v 0.1.0" ;;
         openapi-generator) echo "$OAG generate -g rust -i $s -o $o --skip-validate-spec" ;;
     esac
@@ -58,7 +61,8 @@ for s in "${specs[@]}"; do
                "$s" > "$j" ;;
     esac
     fast=(); slow=()
-    for tool in parse-only openapi-gen progenitor openapi-generator; do
+    tools=(parse-only openapi-gen ${BEFORE:+openapi-gen-before} progenitor openapi-generator)
+    for tool in "${tools[@]}"; do
         o=$OUT/$name.$tool
         cmd=$(tool_cmd $tool "$s" "$j" "$o")
         # Peak memory and success, once per tool (output kept for the check-time bench).

@@ -174,8 +174,20 @@ fn main() -> ExitCode {
             }
         }
         (None, _) => {
-            print!("{code}");
-            ExitCode::SUCCESS
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(code.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // The reader stopped reading (`openapi-gen spec.yaml | head`): not an error.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: cannot write the generated code: {err}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

@@ -5,11 +5,12 @@
 //! kept because it decides the order of generated fields and items.
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// An ordered mapping of a spec document.
-pub type Object = IndexMap<String, Value>;
+pub type Object = IndexMap<String, Value, FxBuildHasher>;
 
 /// A node of a spec document.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,7 +209,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Object::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        let mut object =
+            Object::with_capacity_and_hasher(map.size_hint().unwrap_or(0).min(4096), FxBuildHasher);
         while let Some(Key(key)) = map.next_key()? {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));

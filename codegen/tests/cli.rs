@@ -72,3 +72,21 @@ fn exit_codes_tell_usage_from_spec_errors() {
     assert!(message.contains("swagger2.yaml:1:10"), "{message}");
     assert!(run(&["--help"]).status.success());
 }
+
+/// A reader that stops early (`openapi-gen spec.yaml | head`) is not an error: no panic, exit 0.
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openapi-gen"))
+        .arg(spec("edge_cases.yaml"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openapi-gen runs");
+    // Close the read end before the generator writes its ~50 KB.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+}

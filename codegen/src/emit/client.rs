@@ -18,30 +18,29 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
         // where the runtime lives in another crate).
         return;
     }
-    // The builders first into their own writer, to know whether they name any `types`.
-    let mut builders = Code::with_capacity(api.operations.len() * 3072);
-    builders.enter();
-    for op in &api.operations {
-        builders.blank();
-        builder(api, op, &mut builders);
-    }
-    page_impls(api, &mut builders);
-    let builders = builders.finish();
-
     code.blank();
     code.line("/// One request builder per operation: set optional parameters, then `send()`.");
     code.open("pub mod builders {");
     code.line("#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]");
     code.blank();
-    if builders.contains("types::") {
-        code.line("use super::types;");
-    }
+    // Written in case the builders name a type; removed below if none does (an unused import
+    // would be a warning in the user's build).
+    let use_types = code.mark();
+    code.line("use super::types;");
+    let builders_start = code.mark();
     if rt == "runtime" || rt.ends_with("::runtime") {
-        code.line(&format!("use {rt};"));
+        code.linef(format_args!("use {rt};"));
     } else {
-        code.line(&format!("use {rt} as runtime;"));
+        code.linef(format_args!("use {rt} as runtime;"));
     }
-    code.append(&builders);
+    for op in &api.operations {
+        code.blank();
+        builder(api, op, code);
+    }
+    page_impls(api, code);
+    if !code.written_since_contains(builders_start, "types::") {
+        code.remove(use_types..builders_start);
+    }
     code.close("}");
 
     let methods: Vec<ClientMethod> = api
@@ -399,7 +398,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
         code.blank();
     }
     let method = op.rust_name.trim_start_matches("r#");
-    code.line(&format!(
+    code.linef(format_args!(
         "/// Request builder for [`Client::{method}`](runtime::Client::{method})."
     ));
     code.line("#[derive(Debug)]");
@@ -409,9 +408,12 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
     let args: Vec<Arg> = inputs.iter().map(|i| arg_for(api, &i.ty)).collect();
     for (input, arg) in inputs.iter().zip(&args) {
         if input.required {
-            code.line(&format!("{}: {},", input.rust_name, arg.stored_ty));
+            code.linef(format_args!("{}: {},", input.rust_name, arg.stored_ty));
         } else {
-            code.line(&format!("{}: Option<{}>,", input.rust_name, arg.stored_ty));
+            code.linef(format_args!(
+                "{}: Option<{}>,",
+                input.rust_name, arg.stored_ty
+            ));
         }
     }
     code.line("options: runtime::CallOptions,");
@@ -459,9 +461,9 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
         ));
         code.enter();
         if arg.into {
-            code.line(&format!("self.{field} = Some(value.into());"));
+            code.linef(format_args!("self.{field} = Some(value.into());"));
         } else {
-            code.line(&format!("self.{field} = Some(value);"));
+            code.linef(format_args!("self.{field} = Some(value);"));
         }
         code.line("self");
         code.close("}");
@@ -574,9 +576,9 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
                 } else {
                     let text = format!("{}_text", field.trim_start_matches("r#"));
                     if is_scalar(api, &param.ty) {
-                        code.line(&format!("let {text} = self.{field}.to_string();"));
+                        code.linef(format_args!("let {text} = self.{field}.to_string();"));
                     } else {
-                        code.line(&format!(
+                        code.linef(format_args!(
                             "let {text} = runtime::param_text(&self.{field})?;"
                         ));
                     }
@@ -739,8 +741,8 @@ fn body_statement(api: &Api, body: &Body, code: &mut Code) {
     }
     with_value(code, "body", body.required, |code, value| {
         match &body.kind {
-            BodyKind::Json(_) => code.line(&format!("request.json(&{value})?;")),
-            BodyKind::Form(_) => code.line(&format!("request.form(&{value})?;")),
+            BodyKind::Json(_) => code.linef(format_args!("request.json(&{value})?;")),
+            BodyKind::Form(_) => code.linef(format_args!("request.form(&{value})?;")),
             BodyKind::Binary => call(code, "request.upload(", &[media, value.to_owned()], ");"),
             BodyKind::Text => call(
                 code,
@@ -775,16 +777,16 @@ struct StatusEnum {
 impl StatusEnum {
     fn write(&self, code: &mut Code) {
         let method = &self.method;
-        code.line(&format!(
+        code.linef(format_args!(
             "/// The answers of [`Client::{method}`](runtime::Client::{method}), by status."
         ));
         code.line("#[derive(Debug)]");
         code.open_item(&format!("pub enum {}", self.name));
         for (variant, doc, payload) in &self.variants {
-            code.line(&format!("/// {doc}"));
+            code.linef(format_args!("/// {doc}"));
             match payload {
-                Some(ty) => code.line(&format!("{variant}({ty}),")),
-                None => code.line(&format!("{variant},")),
+                Some(ty) => code.linef(format_args!("{variant}({ty}),")),
+                None => code.linef(format_args!("{variant},")),
             }
         }
         code.close("}");
@@ -948,7 +950,7 @@ fn page_impls(api: &Api, code: &mut Code) {
         };
         code.blank();
         code.open_item(&format!("impl runtime::Page for types::{page}"));
-        code.line(&format!("type Item = {item};"));
+        code.linef(format_args!("type Item = {item};"));
         code.blank();
         code.open("fn next_page(&self) -> Option<runtime::NextPage> {");
         call(code, constructor, &[next_expr], ")");

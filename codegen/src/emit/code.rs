@@ -53,6 +53,27 @@ impl Code {
         }
     }
 
+    /// Writes formatted text at the current depth without an intermediate `String` (the common
+    /// case: most lines of a client are built with `format_args!`).
+    pub(crate) fn linef(&mut self, args: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        let start = self.out.len();
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        let text_start = self.out.len();
+        // Writing to a `String` cannot fail.
+        let _ = self.out.write_fmt(args);
+        if self.out[text_start..].contains('\n') {
+            // Several lines: indent each of them.
+            let text = self.out.split_off(text_start);
+            self.out.truncate(start);
+            self.line(&text);
+        } else {
+            self.out.push('\n');
+        }
+    }
+
     /// Writes `text` (which ends with `{` or another opener) and indents what follows.
     pub(crate) fn open(&mut self, text: &str) {
         self.line(text);
@@ -104,9 +125,19 @@ impl Code {
         self.line(text);
     }
 
-    /// Appends text written by another `Code` (already indented) as it is.
-    pub(crate) fn append(&mut self, text: &str) {
-        self.out.push_str(text);
+    /// The current end of the text, to look back at what was written after it.
+    pub(crate) fn mark(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Whether the text written since `mark` contains `needle`.
+    pub(crate) fn written_since_contains(&self, mark: usize, needle: &str) -> bool {
+        self.out[mark..].contains(needle)
+    }
+
+    /// Removes the text between two marks (a line written in case it was needed).
+    pub(crate) fn remove(&mut self, range: std::ops::Range<usize>) {
+        self.out.replace_range(range, "");
     }
 
     /// An empty line.
@@ -119,13 +150,20 @@ impl Code {
     pub(crate) fn doc(&mut self, lines: &[String]) {
         for line in lines {
             let line = line.trim_end();
-            if line.is_empty() {
-                self.line("///");
-            } else if line.contains('\r') {
-                self.line(&format!("/// {}", line.replace('\r', "")));
-            } else {
-                self.line(&format!("/// {line}"));
+            for _ in 0..self.depth {
+                self.out.push_str("    ");
             }
+            if line.is_empty() {
+                self.out.push_str("///\n");
+                continue;
+            }
+            self.out.push_str("/// ");
+            if line.contains('\r') {
+                self.out.push_str(&line.replace('\r', ""));
+            } else {
+                self.out.push_str(line);
+            }
+            self.out.push('\n');
         }
     }
 
@@ -355,6 +393,16 @@ mod tests {
             format!("let x = {root}\n    .bb()\n    .cc();")
         );
         assert_eq!(chain(4, "", "x", &[".y()"], ""), "x.y()");
+    }
+
+    #[test]
+    fn formatted_lines_are_indented_like_plain_ones() {
+        let mut code = Code::with_capacity(0);
+        code.open("mod m {");
+        code.linef(format_args!("fn {}() {{}}", "f"));
+        code.linef(format_args!("a\n{}", "b"));
+        code.close("}");
+        assert_eq!(code.finish(), "mod m {\n    fn f() {}\n    a\n    b\n}\n");
     }
 
     #[test]

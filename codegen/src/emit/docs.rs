@@ -92,6 +92,10 @@ fn push_text(lines: &mut Vec<String>, text: &str) {
 /// rustdoc reads `[Name]` as a link to a Rust item that does not exist), and bare URLs get angle
 /// brackets (rustdoc's `bare_urls` lint). Code spans are left alone.
 pub(crate) fn rustdoc_safe(line: &str) -> String {
+    // Most lines hold nothing rustdoc could misread: copy them as they are.
+    if !line.contains(['[', ']', '<']) && !line.contains("http") {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut i = 0;

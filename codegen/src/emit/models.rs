@@ -64,12 +64,15 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Enum(e) => enumeration(name, e, code),
         TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
-            code.line(&format!("pub type {name} = {};", type_name(api, ty, true)));
+            code.linef(format_args!(
+                "pub type {name} = {};",
+                type_name(api, ty, true)
+            ));
         }
         TypeKind::Newtype(ty) => {
             code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
             code.line("#[serde(transparent)]");
-            code.line(&format!(
+            code.linef(format_args!(
                 "pub struct {name}(pub {});",
                 type_name(api, ty, true)
             ));
@@ -173,7 +176,7 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
         Extra::Keep { field } => {
             code.line("/// Properties the spec does not list, kept as sent so nothing is lost.");
             code.line("#[serde(flatten)]");
-            code.line(&format!(
+            code.linef(format_args!(
                 "pub {field}: serde_json::Map<String, serde_json::Value>,"
             ));
             inits.push(format!("{field}: serde_json::Map::new()"));
@@ -197,9 +200,9 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
     code.blank();
     code.open_item(&format!("impl {name}"));
     if required_args.is_empty() {
-        code.line(&format!("/// A `{name}` with every property unset."));
+        code.linef(format_args!("/// A `{name}` with every property unset."));
     } else {
-        code.line(&format!(
+        code.linef(format_args!(
             "/// A `{name}` from its required properties; the others start unset."
         ));
     }
@@ -245,7 +248,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
             &v.value,
             v.description.as_deref(),
         )));
-        code.line(&format!("{},", v.rust_name));
+        code.linef(format_args!("{},", v.rust_name));
     }
     code.line("/// A value not listed in the spec, kept as sent.");
     code.line(if integer {
@@ -401,26 +404,26 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
         code.line("#[serde(untagged)]");
         code.open_item(&format!("pub enum {name}"));
         for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
-            code.line(&format!("/// {doc}"));
-            code.line(&format!("{}({payload}),", v.rust_name));
+            code.linef(format_args!("/// {doc}"));
+            code.linef(format_args!("{}({payload}),", v.rust_name));
         }
         code.line("/// A value that matches none of the alternatives, kept as sent.");
-        code.line(&format!("{other}(serde_json::Value),"));
+        code.linef(format_args!("{other}(serde_json::Value),"));
         code.close("}");
         return;
     };
     code.line("///");
-    code.line(&format!(
+    code.linef(format_args!(
         "/// Chosen by the `{property}` property; other values are kept in `{other}`."
     ));
     code.line("#[derive(Debug, Clone, PartialEq)]");
     code.open_item(&format!("pub enum {name}"));
     for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
-        code.line(&format!("/// {doc}"));
-        code.line(&format!("{}({payload}),", v.rust_name));
+        code.linef(format_args!("/// {doc}"));
+        code.linef(format_args!("{}({payload}),", v.rust_name));
     }
     code.line("/// A value with a tag this client does not know, kept as sent.");
-    code.line(&format!("{other}(serde_json::Value),"));
+    code.linef(format_args!("{other}(serde_json::Value),"));
     code.close("}");
     code.blank();
     code.open_item(&format!("impl serde::Serialize for {name}"));
@@ -472,7 +475,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
         };
         match_arm(code, &pattern, &decode);
     }
-    code.line(&format!("_ => Ok(Self::{other}(value)),"));
+    code.linef(format_args!("_ => Ok(Self::{other}(value)),"));
     code.close("}");
     code.close("}");
     code.close("}");

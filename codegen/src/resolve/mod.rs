@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, join};
 use crate::ir::{Api, Docs, SecurityScheme, Server, TypeDef, TypeRef};
 use crate::names::{self, Scope};
 use crate::value::{Object, Value};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// How deep schemas may nest (through properties, items, compositions and `$ref`s) before the spec
 /// is refused; keeps hostile or broken specs from exhausting the stack.
@@ -31,7 +31,7 @@ pub(crate) struct Resolver<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) types: Vec<TypeDef>,
     /// Schemas that became named types, by pointer.
-    pub(crate) named: HashMap<String, usize>,
+    pub(crate) named: FxHashMap<String, usize>,
     /// Named types whose schema allows `null` (so every use is nullable).
     pub(crate) nullable_types: Vec<bool>,
     pub(crate) type_names: Scope,
@@ -44,7 +44,7 @@ impl<'a> Resolver<'a> {
             root,
             diagnostics: Vec::new(),
             types: Vec::new(),
-            named: HashMap::new(),
+            named: FxHashMap::default(),
             nullable_types: Vec::new(),
             type_names: Scope::default(),
             depth: 0,

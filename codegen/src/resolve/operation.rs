@@ -8,7 +8,7 @@ use crate::ir::{
 };
 use crate::names::{self, Scope};
 use crate::value::{Object, Value};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -76,7 +76,7 @@ impl<'a> Resolver<'a> {
         };
         let mut method_names = Scope::with_reserved(CLIENT_METHODS);
         let mut builder_names = Scope::default();
-        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut ids: FxHashMap<String, String> = FxHashMap::default();
         let mut operations = Vec::new();
         for (path, item) in paths {
             let item_pointer = join("/paths", path);

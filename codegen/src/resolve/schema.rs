@@ -411,7 +411,8 @@ impl<'a> Resolver<'a> {
 
     /// A struct from the properties of `parts` (one schema, or the parts of an `allOf`).
     fn structure(&mut self, parts: &[(String, &'a Object)], name: &str) -> Struct {
-        let mut properties: IndexMap<&'a str, (String, &'a Value)> = IndexMap::new();
+        let mut properties: IndexMap<&'a str, (String, &'a Value), rustc_hash::FxBuildHasher> =
+            IndexMap::default();
         let mut required: Vec<&'a str> = Vec::new();
         let mut extra_schema: Option<(String, &'a Value)> = None;
         for (part_pointer, part) in parts {
