@@ -4,13 +4,185 @@
 //! (`200:` in `responses`) become strings, so the rest of the pipeline sees one shape. Key order is
 //! kept because it decides the order of generated fields and items.
 
-use indexmap::IndexMap;
+use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-/// An ordered mapping of a spec document.
-pub type Object = IndexMap<String, Value, FxBuildHasher>;
+/// An ordered mapping of a spec document: entries in source order.
+///
+/// Most mappings of a spec are small (a schema has a handful of keywords), where scanning the
+/// entries is faster than hashing the key; mappings with more than [`Object::INDEXED`] entries
+/// (`components.schemas`, `paths`) also keep a hash index. Kept small (two words) because a
+/// spec has hundreds of thousands of nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Object {
+    entries: Vec<Entry>,
+    /// Positions in `entries`, hashed by key; only for large mappings.
+    index: Option<Box<HashTable<usize>>>,
+}
+
+/// One member of an [`Object`].
+#[derive(Debug, Clone)]
+struct Entry {
+    /// [`fingerprint`] of `key`, compared before the key itself.
+    fingerprint: u64,
+    key: String,
+    value: Value,
+}
+
+/// A key's length and first seven bytes in one word: most keys of a small mapping differ there,
+/// so a scan rarely compares whole strings.
+fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let mut word = [0u8; 8];
+    let head = bytes.len().min(7);
+    word[..head].copy_from_slice(&bytes[..head]);
+    word[7] = bytes.len().min(255) as u8;
+    u64::from_le_bytes(word)
+}
+
+fn hash_key(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FxBuildHasher.hash_one(key)
+}
+
+impl Object {
+    /// Mappings longer than this get a hash index.
+    const INDEXED: usize = 12;
+
+    /// An empty mapping with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Object {
+            entries: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    /// The position of `key`, if present.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index
+                .find(hash_key(key), |&at| self.entries[at].key == key)
+                .copied(),
+            None => {
+                let wanted = fingerprint(key);
+                self.entries
+                    .iter()
+                    .position(|entry| entry.fingerprint == wanted && entry.key == key)
+            }
+        }
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.position(key).map(|at| &self.entries[at].value)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Sets `key` to `value`: replaces the value in place if the key is present (keeping its
+    /// position), else appends. Returns the old value.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        if let Some(at) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.entries[at].value, value));
+        }
+        let at = self.entries.len();
+        if let Some(index) = &mut self.index {
+            let entries = &self.entries;
+            index.insert_unique(hash_key(&key), at, |&i| hash_key(&entries[i].key));
+        }
+        self.entries.push(Entry {
+            fingerprint: fingerprint(&key),
+            key,
+            value,
+        });
+        if self.index.is_none() && self.entries.len() > Self::INDEXED {
+            let mut index = HashTable::with_capacity(self.entries.capacity());
+            for (at, entry) in self.entries.iter().enumerate() {
+                index.insert_unique(hash_key(&entry.key), at, |_| 0);
+            }
+            self.index = Some(Box::new(index));
+        }
+        None
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries in source order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(self.entries.iter())
+    }
+
+    /// The keys in source order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.entries.iter().map(|e| &e.key)
+    }
+
+    /// The values in source order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.entries.iter().map(|e| &e.value)
+    }
+
+    /// The first entry.
+    pub fn first(&self) -> Option<(&String, &Value)> {
+        self.entries.first().map(|e| (&e.key, &e.value))
+    }
+}
+
+/// Equal when both hold the same keys with equal values, in any order (as JSON objects compare).
+impl PartialEq for Object {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .all(|(key, value)| other.get(key).is_some_and(|v| v == value))
+    }
+}
+
+impl<'a> IntoIterator for &'a Object {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        Iter(self.entries.iter())
+    }
+}
+
+/// The entries of an [`Object`] in source order.
+#[derive(Debug, Clone)]
+pub struct Iter<'a>(std::slice::Iter<'a, Entry>);
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|e| (&e.key, &e.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|e| (&e.key, &e.value))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 /// A node of a spec document.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +197,8 @@ pub enum Value {
     UInt(u64),
     /// Any other number.
     Float(f64),
-    /// A string.
-    String(String),
+    /// A string (boxed: two words instead of three, for a smaller tree).
+    String(Box<str>),
     /// A sequence.
     Array(Vec<Value>),
     /// A mapping, in source order.
@@ -141,7 +313,7 @@ impl Value {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => {
                 serde_json::Value::Array(items.iter().map(Value::to_json).collect())
             }
@@ -187,10 +359,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(u64::try_from(v).map_or(Value::Float(v as f64), Value::UInt))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+        Ok(Value::String(v.into()))
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(Value::String(v.into_boxed_str()))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
         Ok(Value::Null)
@@ -209,8 +381,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object =
-            Object::with_capacity_and_hasher(map.size_hint().unwrap_or(0).min(4096), FxBuildHasher);
+        let mut object = Object::with_capacity(map.size_hint().unwrap_or(0).min(4096));
         while let Some(Key(key)) = map.next_key()? {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));

@@ -122,7 +122,10 @@ impl<'a> Resolver<'a> {
         }
         match root.get("openapi") {
             Some(Value::String(v))
-                if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" =>
+                if v.starts_with("3.0.")
+                    || v.starts_with("3.1.")
+                    || &**v == "3.0"
+                    || &**v == "3.1" =>
             {
                 true
             }
@@ -482,7 +485,7 @@ pub(crate) fn docs_of_map(value: &Object) -> Docs {
 /// The text of a scalar (`1` -> "1"); empty for containers.
 pub(crate) fn scalar_text(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Int(i) => i.to_string(),
         Value::UInt(u) => u.to_string(),
         Value::Float(f) => f.to_string(),

@@ -114,7 +114,7 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 let id = match op_map.get("operationId") {
-                    Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+                    Some(Value::String(id)) if !id.trim().is_empty() => id.to_string(),
                     Some(Value::String(_)) | None => derived_operation_id(method, path),
                     Some(other) => {
                         self.error(
@@ -438,7 +438,8 @@ impl<'a> Resolver<'a> {
             .map(|m| (*m).clone())
             .collect();
         let media_pointer = join(&join(&pointer, "content"), &chosen);
-        let media = &content[&chosen];
+        // `chosen` is one of `content`'s keys.
+        let media = content.get(&chosen).unwrap_or(&Value::Null);
         let schema = media.get("schema");
         let schema_pointer = join(&media_pointer, "schema");
         let hint = format!("{builder}Body");
@@ -611,7 +612,8 @@ impl<'a> Resolver<'a> {
                     } else {
                         match response_media_rank(&chosen) {
                             0 => {
-                                let schema = content[&chosen].get("schema");
+                                let schema =
+                                    content.get(&chosen).and_then(|media| media.get("schema"));
                                 let schema_pointer = join(
                                     &join(&join(&response_pointer, "content"), &chosen),
                                     "schema",

@@ -667,7 +667,7 @@ impl<'a> Resolver<'a> {
         }
         let custom_names = ["x-enum-varnames", "x-enumNames"]
             .iter()
-            .find_map(|key| map.get(*key).and_then(Value::as_array))
+            .find_map(|key| map.get(key).and_then(Value::as_array))
             .filter(|names| names.len() == non_null.len());
         let descriptions = map
             .get("x-enum-descriptions")
