@@ -12,6 +12,7 @@
 #
 # Usage: bench/transfer.sh   (from the repository root)
 # Env: ROUNDS=7 RUNS=3 MIB=1024 MODES="upload download download-file" RAW_CHUNK_KIB=64
+#      KEEP=FILE (keep the per-process lines: round side mode MiB/s peak-RSS-KiB CPU-ms-per-GiB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
@@ -40,6 +41,7 @@ for mode in $MODES; do
     done
 done
 echo "end:   $(uptime)"
+if [[ -n ${KEEP:-} ]]; then cp "$RESULTS" "$KEEP"; fi
 python3 - "$RESULTS" "$MODES" "$MIB" <<'PY'
 import statistics, sys
 # Lines: round side mode MiB/s(median of the process's runs) vmhwm_kib cpu_ms_per_gib
