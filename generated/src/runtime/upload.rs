@@ -339,8 +339,10 @@ impl FileChunks {
     fn start(&mut self, mut file: std::fs::File) {
         let want = usize::try_from(self.left).map_or(READ_CHUNK, |left| left.min(READ_CHUNK));
         self.state = ReadState::Reading(tokio::task::spawn_blocking(move || {
-            // `read_to_end` fills the spare capacity without zeroing it first; `take` stops it at
-            // `want` bytes, so a full chunk costs one `read` call.
+            // `read_to_end` fills the spare capacity without zeroing it first (its reads start at
+            // 8 KiB and double: six `read` calls per 256 KiB chunk); `take` stops it at `want`
+            // bytes. Zeroing the buffer to read it in one call measured no faster (1.00 of the
+            // wall time, 1.05 of the CPU time).
             let mut buf = Vec::with_capacity(want);
             let read = (&mut file)
                 .take(want as u64)
