@@ -1,6 +1,7 @@
 //! 1 GiB streamed upload and download on loopback: the generated client against raw reqwest.
 //!
-//! `transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N] [--file PATH]`
+//! `transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N] [--file PATH]
+//! [--chunk-kib N]`
 //!
 //! One process measures one side, so its peak RSS (`VmHWM`, printed at the end) belongs to that
 //! side alone. The process serves itself on 127.0.0.1 with axum: uploads are read and discarded,
@@ -9,9 +10,13 @@
 //! page cache), or else a sparse temp file made with `set_len` and removed on exit (then the first
 //! run also pays the kernel's zero-filling of the page cache). `download` drops the received chunks;
 //! `download-file` writes them to a temp file (the client through `ByteStream::write_to_file`,
-//! raw reqwest through a `tokio::fs::File` and `sync_all`, as the client does).
+//! raw reqwest through a `tokio::fs::File` and `sync_all`, as the client does). `--chunk-kib` is
+//! the read buffer of the raw side's upload `ReaderStream` (default 64 KiB; the client picks its
+//! own).
 //!
-//! Prints one line per run and a summary: `side mode MiB/s(median) vmhwm_kib`.
+//! Prints one line per run (to stderr) and a summary:
+//! `side mode MiB/s(median) vmhwm_kib cpu_ms_per_gib`, the last being the process's user + system
+//! CPU time over all runs (server included, the same for both sides) per GiB moved.
 //! `bench/transfer.sh` runs both sides alternately and prints the ratio.
 
 use std::net::SocketAddr;
@@ -52,11 +57,12 @@ struct Args {
     bytes: u64,
     runs: usize,
     file: Option<std::path::PathBuf>,
+    chunk: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
     let usage = "usage: transfer <upload|download|download-file> <client|raw> [--mib N] [--runs N] \
-                 [--file PATH]";
+                 [--file PATH] [--chunk-kib N]";
     let mut args = std::env::args().skip(1);
     let mode = match args.next().as_deref() {
         Some("upload") => Mode::Upload,
@@ -72,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
     let mut bytes = 1024 * 1024 * 1024;
     let mut runs = 3;
     let mut file = None;
+    let mut chunk = CHUNK;
     while let Some(flag) = args.next() {
         if flag == "--file" {
             file = Some(args.next().ok_or_else(|| usage.to_string())?.into());
@@ -84,6 +91,7 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--mib" => bytes = value * 1024 * 1024,
             "--runs" => runs = value.max(1) as usize,
+            "--chunk-kib" => chunk = value.max(1) as usize * 1024,
             _ => return Err(usage.into()),
         }
     }
@@ -93,6 +101,7 @@ fn parse_args() -> Result<Args, String> {
         bytes,
         runs,
         file,
+        chunk,
     })
 }
 
@@ -161,11 +170,11 @@ async fn upload_client(client: &rescale::Client, file: &Path) -> u64 {
     std::fs::metadata(file).unwrap().len()
 }
 
-async fn upload_raw(raw: &reqwest::Client, base: &str, file: &Path) -> u64 {
+async fn upload_raw(raw: &reqwest::Client, base: &str, file: &Path, chunk: usize) -> u64 {
     let handle = tokio::fs::File::open(file).await.unwrap();
     let len = handle.metadata().await.unwrap().len();
     let body =
-        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(handle, CHUNK));
+        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(handle, chunk));
     let part = reqwest::multipart::Part::stream_with_length(body, len)
         .file_name("big.bin")
         .mime_str("application/octet-stream")
@@ -235,6 +244,22 @@ async fn download_raw(raw: &reqwest::Client, base: &str, target: Option<&Path>) 
     n
 }
 
+/// User + system CPU time of this process so far, in milliseconds, from `/proc/self/stat`
+/// (clock ticks of 10 ms: `USER_HZ` is 100 on Linux).
+fn cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces); utime and
+    // stime are fields 14 and 15 of the whole line, so 12 and 13 after the name.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse::<u64>().ok())
+        .sum();
+    ticks * 10
+}
+
 /// Peak resident set size of this process in KiB, from `/proc/self/status`.
 fn vm_hwm_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -283,7 +308,7 @@ fn main() -> ExitCode {
         Side::Raw => "raw",
     };
 
-    let mut rates = runtime.block_on(async {
+    let (mut rates, cpu_used) = runtime.block_on(async {
         let addr = serve(args.bytes).await;
         let base = format!("http://{addr}");
         let client = rescale::Client::with_key(&base, KEY).unwrap();
@@ -292,6 +317,7 @@ fn main() -> ExitCode {
             .build()
             .unwrap();
         let mut rates = Vec::with_capacity(args.runs);
+        let cpu_before = cpu_ms();
         for run in 0..args.runs {
             let file_target = (args.mode == Mode::DownloadFile).then_some(target.as_path());
             let start = Instant::now();
@@ -300,7 +326,7 @@ fn main() -> ExitCode {
                     panic!("{} is not {} bytes long", source.display(), args.bytes)
                 }
                 (Mode::Upload, Side::Client) => upload_client(&client, &source).await,
-                (Mode::Upload, Side::Raw) => upload_raw(&raw, &base, &source).await,
+                (Mode::Upload, Side::Raw) => upload_raw(&raw, &base, &source, args.chunk).await,
                 (_, Side::Client) => download_client(&client, file_target).await,
                 (_, Side::Raw) => download_raw(&raw, &base, file_target).await,
             };
@@ -311,10 +337,15 @@ fn main() -> ExitCode {
             let _ = std::fs::remove_file(&target);
             rates.push(rate);
         }
-        rates
+        (rates, cpu_ms() - cpu_before)
     });
+    let gib = (args.bytes * args.runs as u64) as f64 / (1024.0 * 1024.0 * 1024.0);
+    let cpu_per_gib = cpu_used as f64 / gib;
     rates.sort_by(f64::total_cmp);
     let median = rates[rates.len() / 2];
-    println!("{side_name} {mode_name} {median:.0} {}", vm_hwm_kib());
+    println!(
+        "{side_name} {mode_name} {median:.0} {} {cpu_per_gib:.0}",
+        vm_hwm_kib()
+    );
     ExitCode::SUCCESS
 }

@@ -416,3 +416,69 @@ impl Stream for ByteStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body whose chunks arrive after the given pauses (the clock is paused in these tests, so
+    /// the pauses are virtual and the outcome does not depend on the machine's speed).
+    fn body(pauses_ms: &[u64], idle: Duration) -> ByteStream {
+        let pauses: Vec<u64> = pauses_ms.to_vec();
+        let inner = futures::stream::unfold(pauses.into_iter(), |mut pauses| async move {
+            let pause = pauses.next()?;
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            Some((Ok(Bytes::from_static(b"chunk")), pauses))
+        });
+        ByteStream {
+            inner: Box::pin(inner),
+            idle,
+            timer: None,
+            done: false,
+            content_length: None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_wait_is_bounded_not_the_whole_body() {
+        // Ten waits of 80 ms under a 100 ms idle timeout: 800 ms in all, never idle for 100 ms.
+        let body = body(&[80; 10], Duration::from_millis(100));
+        assert_eq!(
+            body.collect().await.expect("no wait was too long").len(),
+            50
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stall_after_data_ends_the_stream_with_read_idle() {
+        let mut body = body(&[80, 80, 150, 10], Duration::from_millis(100));
+        assert!(body.next().await.expect("first").is_ok());
+        assert!(body.next().await.expect("second").is_ok());
+        match body.next().await {
+            Some(Err(Error::Timeout(t))) => assert_eq!(t.kind(), TimeoutKind::ReadIdle),
+            other => panic!("expected a read-idle timeout, got {other:?}"),
+        }
+        assert!(
+            body.next().await.is_none(),
+            "the stream ends after the error"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_between_polls_does_not_count() {
+        // The consumer takes 500 ms, five idle timeouts, before asking for more; the next chunk
+        // then arrives 80 ms later, and so does the one after.
+        let mut body = body(&[50, 80, 80], Duration::from_millis(100));
+        assert!(body.next().await.expect("first").is_ok());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(body.next().await.expect("second").is_ok());
+        assert!(body.next().await.expect("third").is_ok());
+        assert!(body.next().await.is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unbounded_idle_timeout_does_not_overflow() {
+        let body = body(&[10, 10, 10], Duration::MAX);
+        assert_eq!(body.collect().await.expect("read").len(), 15);
+    }
+}

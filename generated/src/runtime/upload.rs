@@ -1,7 +1,8 @@
 //! Request bodies built at send time: upload sources and multipart forms.
 
 use std::fmt;
-use std::io;
+use std::future::Future;
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,11 +12,19 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use futures::Stream;
-use tokio_util::io::ReaderStream;
+use tokio::task::JoinHandle;
 
 use crate::runtime::Error;
 
 type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + Sync>>;
+
+/// How much of a file is read at a time for an upload. Every read is handed to the blocking
+/// thread pool and back, which costs thread switches per chunk; on loopback those switches, not
+/// copying, were most of the CPU time of an upload. 256 KiB chunks need a quarter of the
+/// hand-offs of 64 KiB ones (about 30% less CPU time per GiB in `bench/transfer.sh`), and larger
+/// chunks saved no more. Memory stays small: one chunk is read ahead, and the HTTP connection
+/// buffers only a few.
+const READ_CHUNK: usize = 256 * 1024;
 
 /// What a [`Tap`] sees of an upload body.
 pub enum TapEvent<'a> {
@@ -151,6 +160,7 @@ impl UploadSource {
                 };
                 let file = tokio::fs::File::open(path).await.map_err(with_path)?;
                 let meta = file.metadata().await.map_err(with_path)?;
+                let file = file.into_std().await;
                 if !meta.is_file() {
                     return Err(Error::Io(io::Error::new(
                         io::ErrorKind::InvalidInput,
@@ -158,7 +168,7 @@ impl UploadSource {
                     )));
                 }
                 let len = meta.len();
-                let inner: ByteSource = Box::pin(ReaderStream::with_capacity(file, 64 * 1024));
+                let inner: ByteSource = Box::pin(FileChunks::new(file, len));
                 let tracked =
                     Tracked::new(inner, Some(len), progress.clone()).with_tap(self.tap.clone());
                 Ok((reqwest::Body::wrap_stream(tracked), Some(len)))
@@ -296,6 +306,91 @@ impl Progress {
     /// The latest activity (the start if there was none).
     pub(crate) fn last(&self) -> Instant {
         self.start + std::time::Duration::from_millis(self.last_ms.load(Ordering::Relaxed))
+    }
+}
+
+/// Streams a file's first `len` bytes (fewer if it is shorter) in chunks of [`READ_CHUNK`],
+/// read on the blocking thread pool straight into the buffer that is sent (no copy between
+/// buffers), one chunk ahead of the sender so that reading the file overlaps with sending.
+struct FileChunks {
+    state: ReadState,
+    /// Bytes still to be read.
+    left: u64,
+}
+
+enum ReadState {
+    /// Not reading: the next read starts at the next poll.
+    Idle(std::fs::File),
+    /// A read is running on the blocking pool; it owns the file until it is done.
+    Reading(JoinHandle<(std::fs::File, io::Result<Bytes>)>),
+    /// The end of the file (or of `len`), or an error, was reached.
+    Done,
+}
+
+impl FileChunks {
+    fn new(file: std::fs::File, len: u64) -> Self {
+        FileChunks {
+            state: ReadState::Idle(file),
+            left: len,
+        }
+    }
+
+    /// Starts reading the next chunk of at most `left` bytes.
+    fn start(&mut self, mut file: std::fs::File) {
+        let want = usize::try_from(self.left).map_or(READ_CHUNK, |left| left.min(READ_CHUNK));
+        self.state = ReadState::Reading(tokio::task::spawn_blocking(move || {
+            // `read_to_end` fills the spare capacity without zeroing it first (its reads start at
+            // 8 KiB and double: six `read` calls per 256 KiB chunk); `take` stops it at `want`
+            // bytes. Zeroing the buffer to read it in one call measured no faster (1.00 of the
+            // wall time, 1.05 of the CPU time).
+            let mut buf = Vec::with_capacity(want);
+            let read = (&mut file)
+                .take(want as u64)
+                .read_to_end(&mut buf)
+                .map(|_| Bytes::from(buf));
+            (file, read)
+        }));
+    }
+}
+
+impl Stream for FileChunks {
+    type Item = Result<Bytes, io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.left == 0 {
+            this.state = ReadState::Done;
+        }
+        if let ReadState::Idle(_) = this.state
+            && let ReadState::Idle(file) = std::mem::replace(&mut this.state, ReadState::Done)
+        {
+            this.start(file);
+        }
+        let ReadState::Reading(read) = &mut this.state else {
+            return Poll::Ready(None);
+        };
+        let (file, read) = match Pin::new(read).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(done)) => done,
+            Poll::Ready(Err(join)) => {
+                this.state = ReadState::Done;
+                return Poll::Ready(Some(Err(io::Error::other(join))));
+            }
+        };
+        this.state = ReadState::Done;
+        match read {
+            Ok(chunk) if chunk.is_empty() => Poll::Ready(None),
+            Ok(chunk) => {
+                let full = chunk.len() == READ_CHUNK;
+                this.left = this.left.saturating_sub(chunk.len() as u64);
+                // A short chunk is the end of the file; after a full one, read the next now.
+                if full && this.left > 0 {
+                    this.start(file);
+                }
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Err(e) => Poll::Ready(Some(Err(e))),
+        }
     }
 }
 
@@ -464,6 +559,88 @@ mod tests {
             Err(Error::Io(e)) => assert!(e.to_string().contains("/definitely/not/here.bin")),
             other => panic!("expected Io error, got {other:?}"),
         }
+    }
+
+    /// A temp file holding `len` bytes that count up (so a chunk out of place would show).
+    fn numbered_file(len: usize) -> (tempfile::TempDir, PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("numbered.bin");
+        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("write");
+        (dir, path, bytes)
+    }
+
+    async fn read_all(path: &std::path::Path, len: u64) -> (Vec<Bytes>, Option<io::Error>) {
+        let file = std::fs::File::open(path).expect("open");
+        let mut chunks = Vec::new();
+        let mut stream = FileChunks::new(file, len);
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(chunk) => chunks.push(chunk),
+                Err(e) => return (chunks, Some(e)),
+            }
+        }
+        (chunks, None)
+    }
+
+    #[tokio::test]
+    async fn file_chunks_read_the_whole_file_in_order() {
+        for len in [
+            0,
+            1,
+            READ_CHUNK - 1,
+            READ_CHUNK,
+            READ_CHUNK + 1,
+            3 * READ_CHUNK + 7,
+        ] {
+            let (_dir, path, bytes) = numbered_file(len);
+            let (chunks, error) = read_all(&path, len as u64).await;
+            assert!(error.is_none(), "{len}: {error:?}");
+            assert!(
+                chunks
+                    .iter()
+                    .all(|c| !c.is_empty() && c.len() <= READ_CHUNK)
+            );
+            assert_eq!(chunks.concat(), bytes, "{len}");
+        }
+    }
+
+    #[tokio::test]
+    async fn file_chunks_stop_at_the_length_or_at_the_end_of_the_file() {
+        let len = 2 * READ_CHUNK + 100;
+        let (_dir, path, bytes) = numbered_file(len);
+        // Bytes beyond the length read when the upload began (appended since) are not read.
+        let (chunks, _) = read_all(&path, READ_CHUNK as u64 + 10).await;
+        assert_eq!(chunks.concat(), &bytes[..READ_CHUNK + 10]);
+        // A file shorter than the length (it shrank) just ends; `Tracked` reports the shortfall.
+        let (chunks, error) = read_all(&path, len as u64 + 5000).await;
+        assert!(error.is_none());
+        assert_eq!(chunks.concat(), bytes);
+        let out: Vec<_> = Tracked::new(
+            Box::pin(FileChunks::new(
+                std::fs::File::open(&path).expect("open"),
+                len as u64 + 5000,
+            )),
+            Some(len as u64 + 5000),
+            Progress::new(),
+        )
+        .collect()
+        .await;
+        assert!(matches!(out.last(), Some(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof));
+    }
+
+    #[tokio::test]
+    async fn a_path_source_streams_the_file_and_can_be_opened_again() {
+        let (_dir, path, _) = numbered_file(READ_CHUNK + 3);
+        let src = UploadSource::path(&path);
+        for _ in 0..2 {
+            let (_, len) = src.open(&Progress::new()).await.expect("opens");
+            assert_eq!(len, Some(READ_CHUNK as u64 + 3));
+        }
+        // Dropping a body while a read is in flight leaves nothing behind to fail.
+        let mut stream = FileChunks::new(std::fs::File::open(&path).expect("open"), 1 << 20);
+        assert!(stream.next().await.is_some());
+        drop(stream);
     }
 
     #[test]
