@@ -154,7 +154,8 @@ fn main() -> ExitCode {
     if let Some(agent) = args.user_agent {
         config = config.user_agent(agent);
     }
-    let code = match openapi_gen::generate(&source, &config) {
+    // The process ends right after writing: skip freeing the spec tree and the IR.
+    let code = match openapi_gen::generate_then_exit(&source, &config) {
         Ok(code) => code,
         Err(err) => {
             eprint!("{err}");

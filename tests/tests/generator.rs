@@ -20,6 +20,34 @@ fn generation_is_deterministic() {
     }
 }
 
+/// `generate_then_exit` (the command's entry point, which skips freeing) gives exactly what
+/// `generate` gives: the same code, the same errors.
+#[test]
+fn generate_then_exit_is_generate() {
+    let config = Config::new("spec/rescale.yaml");
+    assert_eq!(
+        openapi_gen::generate_then_exit(&rescale_spec(), &config).unwrap(),
+        generate(&rescale_spec(), &config).unwrap()
+    );
+    let broken = repo_root().join("tests/specs/broken");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&broken).unwrap() {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        let config = Config::new(path.display().to_string());
+        let expected = generate(&source, &config).map_err(|err| err.to_string());
+        let got = openapi_gen::generate_then_exit(&source, &config).map_err(|err| err.to_string());
+        assert_eq!(got, expected, "{}", path.display());
+        compared += 1;
+    }
+    assert!(compared > 30, "only {compared} broken specs compared");
+    let bad_path = Config::new("spec/rescale.yaml").runtime_path("not a path");
+    assert_eq!(
+        openapi_gen::generate_then_exit(&rescale_spec(), &bad_path).map_err(|e| e.to_string()),
+        generate(&rescale_spec(), &bad_path).map_err(|e| e.to_string())
+    );
+}
+
 /// Every spec under `tests/specs/broken/` fails with a located diagnostic; the messages are snapshots.
 #[test]
 fn broken_specs_give_located_errors() {

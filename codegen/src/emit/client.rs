@@ -51,7 +51,7 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     code.blank();
     if rt == "crate" || rt.starts_with("crate::") {
         code.line("#[allow(deprecated)]");
-        code.open_item(&format!("impl {rt}::Client"));
+        code.open_itemf(format_args!("impl {rt}::Client"));
         for (index, m) in methods.iter().enumerate() {
             if index > 0 {
                 code.blank();
@@ -95,7 +95,7 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
         code.close("}");
         code.blank();
         code.line("#[allow(deprecated)]");
-        code.open_item(&format!("impl ClientExt for {rt}::Client"));
+        code.open_itemf(format_args!("impl ClientExt for {rt}::Client"));
         for (index, m) in methods.iter().enumerate() {
             if index > 0 {
                 code.blank();
@@ -403,7 +403,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
     ));
     code.line("#[derive(Debug)]");
     code.line("#[must_use = \"a request builder does nothing until `send()` is awaited\"]");
-    code.open_item(&format!("pub struct {name}"));
+    code.open_itemf(format_args!("pub struct {name}"));
     code.line("client: runtime::Client,");
     let args: Vec<Arg> = inputs.iter().map(|i| arg_for(api, &i.ty)).collect();
     for (input, arg) in inputs.iter().zip(&args) {
@@ -420,7 +420,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
     code.close("}");
     code.blank();
 
-    code.open_item(&format!("impl {name}"));
+    code.open_itemf(format_args!("impl {name}"));
     let mut new_args = vec!["client: runtime::Client".to_owned()];
     let mut new_inits = vec!["client".to_owned()];
     for (input, arg) in inputs.iter().zip(&args) {
@@ -452,7 +452,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
         }
         let field = input.rust_name;
         code.blank();
-        docs::write(code, input.docs, &format!("Sets `{}`.", input.wire_name));
+        docs::write(code, input.docs, || format!("Sets `{}`.", input.wire_name));
         code.line(&code::params(
             code.indent(),
             &format!("pub fn {field}("),
@@ -781,7 +781,7 @@ impl StatusEnum {
             "/// The answers of [`Client::{method}`](runtime::Client::{method}), by status."
         ));
         code.line("#[derive(Debug)]");
-        code.open_item(&format!("pub enum {}", self.name));
+        code.open_itemf(format_args!("pub enum {}", self.name));
         for (variant, doc, payload) in &self.variants {
             code.linef(format_args!("/// {doc}"));
             match payload {
@@ -949,7 +949,7 @@ fn page_impls(api: &Api, code: &mut Code) {
             _ => format!("self.{items}.flatten().unwrap_or_default()"),
         };
         code.blank();
-        code.open_item(&format!("impl runtime::Page for types::{page}"));
+        code.open_itemf(format_args!("impl runtime::Page for types::{page}"));
         code.linef(format_args!("type Item = {item};"));
         code.blank();
         code.open("fn next_page(&self) -> Option<runtime::NextPage> {");

@@ -74,6 +74,44 @@ impl Code {
         }
     }
 
+    /// Writes `args` + `tail` as one line when it fits in [`MAX_WIDTH`] + `slack` columns and
+    /// returns `true`; otherwise writes nothing and returns `false`. Formats straight into the
+    /// output: no temporary `String` for the common case.
+    pub(crate) fn try_line(
+        &mut self,
+        args: std::fmt::Arguments<'_>,
+        tail: &str,
+        slack: usize,
+    ) -> bool {
+        use std::fmt::Write as _;
+        let start = self.out.len();
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        let text_start = self.out.len();
+        // Writing to a `String` cannot fail.
+        let _ = self.out.write_fmt(args);
+        self.out.push_str(tail);
+        let text = &self.out[text_start..];
+        if !text.contains('\n') && self.indent() + width(text) <= MAX_WIDTH + slack {
+            self.out.push('\n');
+            true
+        } else {
+            self.out.truncate(start);
+            false
+        }
+    }
+
+    /// [`Code::open_item`] for a header given as `format_args!`.
+    pub(crate) fn open_itemf(&mut self, header: std::fmt::Arguments<'_>) {
+        // rustfmt lets the brace of an item header reach one column past the limit (measured).
+        if self.try_line(header, " {", 1) {
+            self.depth += 1;
+        } else {
+            self.open_item(&header.to_string());
+        }
+    }
+
     /// Writes `text` (which ends with `{` or another opener) and indents what follows.
     pub(crate) fn open(&mut self, text: &str) {
         self.line(text);
@@ -104,10 +142,11 @@ impl Code {
     /// the type on the next line, else the outer type's generic argument on a line of its own
     /// (rustfmt's layouts for a long field).
     pub(crate) fn typed(&mut self, lead: &str, ty: &str, tail: &str) {
+        if self.try_line(format_args!("{lead} {ty}"), tail, 0) {
+            return;
+        }
         let indent = self.indent();
-        let text = if indent + width(lead) + 1 + width(ty) + width(tail) <= MAX_WIDTH {
-            format!("{lead} {ty}{tail}")
-        } else if indent + 4 + width(ty) + width(tail) <= MAX_WIDTH {
+        let text = if indent + 4 + width(ty) + width(tail) <= MAX_WIDTH {
             format!("{lead}\n    {ty}{tail}")
         } else if let Some((outer, inner)) = ty.split_once('<')
             && let Some(inner) = inner.strip_suffix('>')
@@ -149,22 +188,27 @@ impl Code {
     /// are noise; both are dropped.
     pub(crate) fn doc(&mut self, lines: &[String]) {
         for line in lines {
-            let line = line.trim_end();
-            for _ in 0..self.depth {
-                self.out.push_str("    ");
-            }
-            if line.is_empty() {
-                self.out.push_str("///\n");
-                continue;
-            }
-            self.out.push_str("/// ");
-            if line.contains('\r') {
-                self.out.push_str(&line.replace('\r', ""));
-            } else {
-                self.out.push_str(line);
-            }
-            self.out.push('\n');
+            self.doc_line(line);
         }
+    }
+
+    /// One `///` line (see [`Code::doc`]).
+    pub(crate) fn doc_line(&mut self, line: &str) {
+        let line = line.trim_end();
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        if line.is_empty() {
+            self.out.push_str("///\n");
+            return;
+        }
+        self.out.push_str("/// ");
+        if line.contains('\r') {
+            self.out.push_str(&line.replace('\r', ""));
+        } else {
+            self.out.push_str(line);
+        }
+        self.out.push('\n');
     }
 
     /// The text written so far.
@@ -300,8 +344,19 @@ pub(crate) fn chain(indent: usize, head: &str, root: &str, calls: &[&str], tail:
     out
 }
 
-/// A Rust string literal holding `text` (`Debug` of a `str` is valid literal syntax).
+/// A Rust string literal holding `text` (`Debug` of a `str` is valid literal syntax; plain
+/// printable ASCII, the usual case, needs no escaping and skips the formatter).
 pub(crate) fn string_lit(text: &str) -> String {
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut literal = String::with_capacity(text.len() + 2);
+        literal.push('"');
+        literal.push_str(text);
+        literal.push('"');
+        return literal;
+    }
     format!("{text:?}")
 }
 
@@ -408,5 +463,7 @@ mod tests {
     #[test]
     fn string_literals_escape_what_needs_escaping() {
         assert_eq!(string_lit("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(string_lit("plain text"), "\"plain text\"");
+        assert_eq!(string_lit("é\u{7f}"), "\"é\\u{7f}\"");
     }
 }

@@ -2,11 +2,16 @@
 
 use super::code::Code;
 use crate::ir::Docs;
+use std::borrow::Cow;
 
 /// Writes the doc comment for `docs` (or `fallback` when the spec says nothing), and
-/// `#[deprecated]` when the spec marks the item so.
-pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: &str) {
-    code.doc(&lines(docs, fallback));
+/// `#[deprecated]` when the spec marks the item so. Lines go straight into `code`: a third of a
+/// large client's lines are doc lines.
+pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: impl FnOnce() -> String) {
+    if docs.summary.is_none() && docs.description.is_none() {
+        code.doc_line(&fallback());
+    }
+    each_line(docs, "", &mut |line| code.doc_line(line));
     if docs.deprecated {
         code.line("#[deprecated]");
     }
@@ -14,25 +19,34 @@ pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: &str) {
 
 /// The doc lines for `docs`, or `fallback` when the spec says nothing.
 pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    each_line(docs, fallback, &mut |line| lines.push(line.to_owned()));
+    lines
+}
+
+/// Calls `sink` with each doc line for `docs`.
+fn each_line(docs: &Docs, fallback: &str, sink: &mut dyn FnMut(&str)) {
     match (&docs.summary, &docs.description) {
         (Some(summary), Some(description)) if description.trim() != summary.trim() => {
-            push_text(&mut lines, summary);
-            lines.push(String::new());
-            push_text(&mut lines, description);
+            push_text(sink, summary);
+            sink("");
+            push_text(sink, description);
         }
-        (Some(text), _) | (None, Some(text)) => push_text(&mut lines, text),
-        (None, None) => lines.push(fallback.to_owned()),
+        (Some(text), _) | (None, Some(text)) => push_text(sink, text),
+        // An empty fallback: the caller wrote its own.
+        (None, None) if fallback.is_empty() => {}
+        (None, None) => sink(fallback),
     }
     if let Some(example) = &docs.example {
-        lines.push(String::new());
-        lines.push("# Example".to_owned());
-        lines.push(String::new());
-        lines.push("```json".to_owned());
-        lines.extend(example.lines().map(str::to_owned));
-        lines.push("```".to_owned());
+        sink("");
+        sink("# Example");
+        sink("");
+        sink("```json");
+        for line in example.lines() {
+            sink(line);
+        }
+        sink("```");
     }
-    lines
 }
 
 /// Doc lines for text the generator wrote itself.
@@ -42,33 +56,41 @@ pub(crate) fn plain(text: &str) -> Vec<String> {
 
 /// Spec text as rustdoc lines: code fences become `text` blocks (rustdoc would compile them as
 /// doctests otherwise) and leading indentation outside fences is dropped for the same reason.
-fn push_text(lines: &mut Vec<String>, text: &str) {
+fn push_text(sink: &mut dyn FnMut(&str), text: &str) {
     let mut in_fence = false;
     // Markdown lets a list item or quote continue on unindented lines ("lazy continuation"),
     // which clippy rejects: indent continuations under the item, and quote quoted ones.
     let mut continuation = String::new();
+    let mut buffer = String::new();
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
         if !in_fence && !trimmed.starts_with("```") {
             let trimmed = trimmed.trim_end();
             if trimmed.is_empty() {
                 continuation.clear();
-                lines.push(String::new());
+                sink("");
             } else if let Some(marker) = list_marker(trimmed) {
-                continuation = " ".repeat(marker);
-                lines.push(rustdoc_safe(trimmed));
+                continuation.clear();
+                continuation.extend(std::iter::repeat_n(' ', marker));
+                sink(&rustdoc_safe(trimmed));
             } else if trimmed.starts_with('>') {
-                continuation = "> ".to_owned();
-                lines.push(rustdoc_safe(trimmed));
+                continuation.clear();
+                continuation.push_str("> ");
+                sink(&rustdoc_safe(trimmed));
+            } else if continuation.is_empty() {
+                sink(&rustdoc_safe(trimmed));
             } else {
-                lines.push(format!("{continuation}{}", rustdoc_safe(trimmed)));
+                buffer.clear();
+                buffer.push_str(&continuation);
+                buffer.push_str(&rustdoc_safe(trimmed));
+                sink(&buffer);
             }
             continue;
         }
         continuation.clear();
         if let Some(info) = trimmed.strip_prefix("```") {
             if in_fence {
-                lines.push("```".to_owned());
+                sink("```");
             } else {
                 let language = info.trim();
                 let safe = if language.is_empty() || language.starts_with("rust") {
@@ -76,26 +98,33 @@ fn push_text(lines: &mut Vec<String>, text: &str) {
                 } else {
                     language
                 };
-                lines.push(format!("```{safe}"));
+                buffer.clear();
+                buffer.push_str("```");
+                buffer.push_str(safe);
+                sink(&buffer);
             }
             in_fence = !in_fence;
             continue;
         }
-        lines.push(line.trim_end().to_owned());
+        sink(line.trim_end());
     }
     if in_fence {
-        lines.push("```".to_owned());
+        sink("```");
     }
 }
 
 /// One line of prose made safe for rustdoc: brackets that are not a Markdown link are escaped (or
 /// rustdoc reads `[Name]` as a link to a Rust item that does not exist), and bare URLs get angle
 /// brackets (rustdoc's `bare_urls` lint). Code spans are left alone.
-pub(crate) fn rustdoc_safe(line: &str) -> String {
-    // Most lines hold nothing rustdoc could misread: copy them as they are.
+pub(crate) fn rustdoc_safe(line: &str) -> Cow<'_, str> {
+    // Most lines hold nothing rustdoc could misread: use them as they are.
     if !line.contains(['[', ']', '<']) && !line.contains("http") {
-        return line.to_owned();
+        return Cow::Borrowed(line);
     }
+    Cow::Owned(escape_for_rustdoc(line))
+}
+
+fn escape_for_rustdoc(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut i = 0;
@@ -229,7 +258,7 @@ mod tests {
 
     fn text(input: &str) -> Vec<String> {
         let mut lines = Vec::new();
-        push_text(&mut lines, input);
+        push_text(&mut |line| lines.push(line.to_owned()), input);
         lines
     }
 

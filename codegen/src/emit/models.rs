@@ -56,8 +56,9 @@ fn uses_deserialize_some(api: &Api, def: &TypeDef) -> bool {
 }
 
 fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
-    let fallback = format!("`{}` (the spec does not describe it).", schema_name(def));
-    docs::write(code, &def.docs, &fallback);
+    docs::write(code, &def.docs, || {
+        format!("`{}` (the spec does not describe it).", schema_name(def))
+    });
     let name = def.name.as_str();
     match &def.kind {
         TypeKind::Struct(s) => structure(api, name, s, code),
@@ -158,9 +159,9 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
         "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]"
     };
     code.line(derive);
-    code.open_item(&format!("pub struct {name}"));
+    code.open_itemf(format_args!("pub struct {name}"));
     for (field, shape) in s.fields.iter().zip(&shapes) {
-        docs::write(code, &field.docs, &code_span(&field.json_name));
+        docs::write(code, &field.docs, || code_span(&field.json_name));
         let plain_name = field.rust_name.trim_start_matches("r#");
         let mut serde_attrs = Vec::with_capacity(shape.attrs.len() + 1);
         if plain_name != field.json_name {
@@ -198,7 +199,7 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
     }
     code.close("}");
     code.blank();
-    code.open_item(&format!("impl {name}"));
+    code.open_itemf(format_args!("impl {name}"));
     if required_args.is_empty() {
         code.linef(format_args!("/// A `{name}` with every property unset."));
     } else {
@@ -242,7 +243,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     } else {
         "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"
     });
-    code.open_item(&format!("pub enum {name}"));
+    code.open_itemf(format_args!("pub enum {name}"));
     for v in &e.variants {
         code.doc(&docs::plain(&variant_doc(
             &v.value,
@@ -270,7 +271,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
         })
         .collect();
     code.blank();
-    code.open_item(&format!("impl {name}"));
+    code.open_itemf(format_args!("impl {name}"));
     code.line("/// The value as sent on the wire.");
     code.open(if integer {
         "pub fn value(&self) -> i64 {"
@@ -291,10 +292,10 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     code.close("}");
     code.blank();
     if integer {
-        code.open_item(&format!("impl From<i64> for {name}"));
+        code.open_itemf(format_args!("impl From<i64> for {name}"));
         code.open("fn from(value: i64) -> Self {");
     } else {
-        code.open_item(&format!("impl From<&str> for {name}"));
+        code.open_itemf(format_args!("impl From<&str> for {name}"));
         code.open("fn from(value: &str) -> Self {");
     }
     code.open("match value {");
@@ -310,7 +311,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     code.close("}");
     code.close("}");
     code.blank();
-    code.open_item(&format!("impl std::fmt::Display for {name}"));
+    code.open_itemf(format_args!("impl std::fmt::Display for {name}"));
     code.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
     code.line(if integer {
         "write!(f, \"{}\", self.value())"
@@ -321,7 +322,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     code.close("}");
     if !integer {
         code.blank();
-        code.open_item(&format!("impl std::str::FromStr for {name}"));
+        code.open_itemf(format_args!("impl std::str::FromStr for {name}"));
         code.line("type Err = std::convert::Infallible;");
         code.blank();
         code.open("fn from_str(value: &str) -> Result<Self, Self::Err> {");
@@ -330,7 +331,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
         code.close("}");
     }
     code.blank();
-    code.open_item(&format!("impl serde::Serialize for {name}"));
+    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
     code.open(
         "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
     );
@@ -342,7 +343,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     code.close("}");
     code.close("}");
     code.blank();
-    code.open_item(&format!("impl<'de> serde::Deserialize<'de> for {name}"));
+    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
     code.line(
         "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
     );
@@ -360,10 +361,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
 /// `pattern => value,`, with the value in a block on its own line when the arm is too long
 /// for one (rustfmt's layout).
 fn match_arm(code: &mut Code, pattern: &str, value: &str) {
-    let one_line = format!("{pattern} => {value},");
-    if code.indent() + code::width(&one_line) <= code::MAX_WIDTH {
-        code.line(&one_line);
-    } else {
+    if !code.try_line(format_args!("{pattern} => {value},"), "", 0) {
         code.open(&format!("{pattern} => {{"));
         code.line(value);
         code.close("}");
@@ -402,7 +400,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     let Some(property) = &u.discriminator else {
         code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
         code.line("#[serde(untagged)]");
-        code.open_item(&format!("pub enum {name}"));
+        code.open_itemf(format_args!("pub enum {name}"));
         for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
             code.linef(format_args!("/// {doc}"));
             code.linef(format_args!("{}({payload}),", v.rust_name));
@@ -417,7 +415,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
         "/// Chosen by the `{property}` property; other values are kept in `{other}`."
     ));
     code.line("#[derive(Debug, Clone, PartialEq)]");
-    code.open_item(&format!("pub enum {name}"));
+    code.open_itemf(format_args!("pub enum {name}"));
     for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
         code.linef(format_args!("/// {doc}"));
         code.linef(format_args!("{}({payload}),", v.rust_name));
@@ -426,7 +424,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     code.linef(format_args!("{other}(serde_json::Value),"));
     code.close("}");
     code.blank();
-    code.open_item(&format!("impl serde::Serialize for {name}"));
+    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
     code.open(
         "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
     );
@@ -447,7 +445,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     code.close("}");
     code.close("}");
     code.blank();
-    code.open_item(&format!("impl<'de> serde::Deserialize<'de> for {name}"));
+    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
     code.line(
         "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
     );
@@ -488,11 +486,17 @@ fn code_span(text: &str) -> String {
         return "The empty string.".to_owned();
     }
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
         ""
     };
-    format!("{fence}{pad}{text}{pad}{fence}.")
+    let mut span = String::with_capacity(text.len() + 2 * longest + 5);
+    span.extend(std::iter::repeat_n('`', longest + 1));
+    span.push_str(pad);
+    span.push_str(text);
+    span.push_str(pad);
+    span.extend(std::iter::repeat_n('`', longest + 1));
+    span.push('.');
+    span
 }
