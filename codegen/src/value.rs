@@ -12,7 +12,7 @@ use std::fmt;
 /// An ordered mapping of a spec document: entries in source order.
 ///
 /// Most mappings of a spec are small (a schema has a handful of keywords), where scanning the
-/// entries is faster than hashing the key; mappings with more than [`Object::INDEXED`] entries
+/// entries is faster than hashing the key; mappings with more than 12 entries
 /// (`components.schemas`, `paths`) also keep a hash index. Kept small (two words) because a
 /// spec has hundreds of thousands of nodes.
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 //!
 //! `models` writes the `types` module (structs, enums, unions), `client` the request builders
 //! and one `Client` method per operation. Both only read the IR; every decision about names and
-//! shapes was taken by [`crate::resolve`]. They write formatted text through [`code::Code`]
+//! shapes was taken by [`crate::resolve`]. They write formatted text through `code::Code`
 //! directly, with rustfmt's line-breaking rules, rather than building a token stream to parse
 //! and pretty-print: that pass cost 70 to 80% of the generation time.
 
