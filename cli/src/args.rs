@@ -180,6 +180,10 @@ pub struct PollArgs {
     /// Seconds between two status polls (default 5; 0.25 with the embedded simulator).
     #[arg(long, value_name = "SECONDS")]
     pub interval: Option<f64>,
+    /// Stop waiting after this many seconds, with exit code 8; the job keeps running (default:
+    /// wait until it ends).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
 }
 
 /// `rescale run`.

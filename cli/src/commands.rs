@@ -238,8 +238,7 @@ async fn jobs(client: &Client, conn: &Connection, command: JobsCommand, json: bo
             Ok(0)
         }
         JobsCommand::Watch(WatchArgs { id, poll }) => {
-            let interval = poll_interval(&poll, conn);
-            let end = watch(client, &id, interval, !json).await?;
+            let end = watch(client, &id, &Polling::new(&poll, conn), !json).await?;
             if json {
                 print_json(&end.to_json(&id))?;
             } else {
@@ -455,19 +454,32 @@ fn is_terminal(s: &JobStatus) -> bool {
     )
 }
 
-fn poll_interval(poll: &PollArgs, conn: &Connection) -> Duration {
-    let default = if conn.simulated() { 0.25 } else { 5.0 };
-    let secs = poll
-        .interval
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .unwrap_or(default)
-        .min(3600.0);
-    Duration::from_secs_f64(secs)
+/// How a job is watched: the time between polls and when to give up.
+struct Polling {
+    interval: Duration,
+    /// When `--timeout` runs out.
+    deadline: Option<tokio::time::Instant>,
+}
+
+impl Polling {
+    fn new(poll: &PollArgs, conn: &Connection) -> Self {
+        let default = if conn.simulated() { 0.25 } else { 5.0 };
+        let seconds = |value: Option<f64>| value.filter(|s| s.is_finite() && *s >= 0.0);
+        let interval = seconds(poll.interval).unwrap_or(default).min(3600.0);
+        // Far-future deadlines (decades) are as good as none; the cap keeps the sum in range.
+        let deadline = seconds(poll.timeout)
+            .map(|timeout| tokio::time::Instant::now() + Duration::from_secs_f64(timeout.min(1e9)));
+        Polling {
+            interval: Duration::from_secs_f64(interval),
+            deadline,
+        }
+    }
 }
 
 /// Polls the statuses of job `id` until the newest one is terminal (Completed or Force Stop),
-/// printing each new status on stdout when `print` is set.
-async fn watch(client: &Client, id: &str, interval: Duration, print: bool) -> CliResult<End> {
+/// printing each new status on stdout when `print` is set. Gives up with [`Exit::StillRunning`]
+/// when the deadline would pass before the next poll.
+async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> CliResult<End> {
     let mut seen = 0usize;
     let mut said_waiting = false;
     loop {
@@ -487,7 +499,22 @@ async fn watch(client: &Client, id: &str, interval: Duration, print: bool) -> Cl
         if history.last().is_some_and(is_terminal) {
             return Ok(End { statuses: history });
         }
-        tokio::time::sleep(interval).await;
+        let next_poll = tokio::time::Instant::now() + polling.interval;
+        if let Some(deadline) = polling.deadline
+            && next_poll > deadline
+        {
+            let last = history.last().map_or("no status yet".to_owned(), |s| {
+                format!("last status: {}", s.status.as_str())
+            });
+            return Err(CliError::new(
+                Exit::StillRunning,
+                format!("job {id} is still running after --timeout ({last})"),
+            )
+            .hint(format!(
+                "the job goes on; `rescale jobs watch {id}` to keep waiting, `rescale jobs stop {id}` to stop it"
+            )));
+        }
+        tokio::time::sleep_until(next_poll).await;
     }
 }
 
@@ -543,7 +570,7 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
     say(format!("Submitted job {}", job.id))?;
 
     // 4. Watch it.
-    let end = watch(client, &job.id, poll_interval(&args.poll, conn), !json).await?;
+    let end = watch(client, &job.id, &Polling::new(&args.poll, conn), !json).await?;
     say(end.summary(&job.id))?;
 
     // 5. Download the outputs.

@@ -21,6 +21,8 @@ pub enum Exit {
     Network = 6,
     /// 7: a local file could not be read or written.
     Io = 7,
+    /// 8: `--timeout` ran out while the job was still running.
+    StillRunning = 8,
 }
 
 /// What went wrong, for the user.

@@ -10,7 +10,8 @@
 //! Errors are printed as one `error:` line and, where there is something to do about it, one
 //! `hint:` line. Exit codes: 0 success; 1 the watched job ended badly; 2 bad usage or input;
 //! 3 authentication failed; 4 not found; 5 the API refused the request; 6 network or protocol
-//! failure; 7 local file error. See `cli/README.md`.
+//! failure; 7 local file error; 8 `--timeout` ran out while the job was still running. See
+//! `cli/README.md`.
 
 mod archive;
 mod args;

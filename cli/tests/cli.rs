@@ -361,6 +361,50 @@ fn a_stopped_job_ends_badly() {
     assert_eq!(out.trim(), format!("Deleted job {id}"));
 }
 
+/// `--timeout` ends a watch that would otherwise wait forever (here: a job never submitted, and
+/// one stuck on a manual clock) with exit code 8, an error line and a hint; the job is left alone.
+#[test]
+fn watch_gives_up_at_the_timeout() {
+    let step = Duration::from_secs(10);
+    let sim = Sim::start(SimulatorConfig::manual(step));
+    let env = Env::new();
+    let id = create_job(&env, &sim, "ls-dyna -i model.k");
+    let watch = [
+        "jobs",
+        "watch",
+        &id,
+        "--interval",
+        "0.05",
+        "--timeout",
+        "0.2",
+    ];
+    let (code, out, err) = run(env.cmd(&sim, &watch));
+    assert_eq!(code, 8, "{err}");
+    assert_eq!(out, "");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "error: job {id} is still running after --timeout (no status yet)"
+        ))),
+        "{err}"
+    );
+    assert!(
+        lines.last().is_some_and(|l| l.starts_with("hint: ")),
+        "{err}"
+    );
+
+    json_ok(env.cmd(&sim, &["jobs", "submit", &id, "--json"]));
+    sim.sim.advance(step * 4);
+    let mut watch_json = watch.to_vec();
+    watch_json.push("--json");
+    let (code, out, err) = run(env.cmd(&sim, &watch_json));
+    assert_eq!(code, 8, "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("(last status: Executing)"), "{err}");
+    // Watching does not stop the job.
+    assert_eq!(sim.sim.job_status(&id).as_deref(), Some("Executing"));
+}
+
 fn zip_names(path: &Path) -> Vec<String> {
     let file = std::fs::File::open(path).expect("zip");
     let mut zip = zip::ZipArchive::new(file).expect("archive");
