@@ -184,8 +184,8 @@ impl Code {
         self.out.push('\n');
     }
 
-    /// `///` lines. Bare carriage returns are not allowed in doc comments and trailing spaces
-    /// are noise; both are dropped.
+    /// `///` lines. Bare carriage returns are not allowed in doc comments (they become spaces)
+    /// and trailing spaces are noise (dropped).
     pub(crate) fn doc(&mut self, lines: &[String]) {
         for line in lines {
             self.doc_line(line);
@@ -203,8 +203,19 @@ impl Code {
             return;
         }
         self.out.push_str("/// ");
-        if line.contains('\r') {
-            self.out.push_str(&line.replace('\r', ""));
+        if line.contains(|c: char| c == '\r' || is_bidi_control(c)) {
+            for c in line.chars() {
+                if is_bidi_control(c) {
+                    // rustc rejects these in comments (`text_direction_codepoint_in_comment`):
+                    // show them as escapes instead.
+                    self.out.push_str(&c.escape_unicode().to_string());
+                } else if c == '\r' {
+                    // A lone carriage return separated words; keep them apart.
+                    self.out.push(' ');
+                } else {
+                    self.out.push(c);
+                }
+            }
         } else {
             self.out.push_str(line);
         }
@@ -215,6 +226,11 @@ impl Code {
     pub(crate) fn finish(self) -> String {
         self.out
     }
+}
+
+/// The characters that change text direction, which rustc does not accept in comments.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Width of `text` in columns (characters; the emitter writes no wide characters outside
@@ -458,6 +474,14 @@ mod tests {
         code.linef(format_args!("a\n{}", "b"));
         code.close("}");
         assert_eq!(code.finish(), "mod m {\n    fn f() {}\n    a\n    b\n}\n");
+    }
+
+    #[test]
+    fn doc_lines_replace_carriage_returns_and_escape_direction_controls() {
+        let mut code = Code::with_capacity(0);
+        code.doc_line("a\rb \u{202E}x\u{2066}  ");
+        code.doc_line("");
+        assert_eq!(code.finish(), "/// a b \\u{202e}x\\u{2066}\n///\n");
     }
 
     #[test]
