@@ -56,18 +56,8 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
             if index > 0 {
                 code.blank();
             }
-            code.doc(&m.doc);
-            if m.deprecated {
-                code.line("#[deprecated]");
-            }
-            if m.many_arguments {
-                code.line("#[allow(clippy::too_many_arguments)]");
-            }
-            let signature = code::params(code.indent(), &m.head("pub "), &m.args, &m.tail());
-            code.line(&signature);
-            code.enter();
-            code.line(&m.body(code.indent()));
-            code.close("}");
+            m.write_attributes(code);
+            m.write_definition(code, "pub ");
         }
         code.close("}");
     } else {
@@ -82,13 +72,7 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
             if index > 0 {
                 code.blank();
             }
-            code.doc(&m.doc);
-            if m.deprecated {
-                code.line("#[deprecated]");
-            }
-            if m.many_arguments {
-                code.line("#[allow(clippy::too_many_arguments)]");
-            }
+            m.write_attributes(code);
             let tail = format!(") -> builders::{};", m.builder);
             code.line(&code::params(code.indent(), &m.head(""), &m.args, &tail));
         }
@@ -100,11 +84,7 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
             if index > 0 {
                 code.blank();
             }
-            let signature = code::params(code.indent(), &m.head(""), &m.args, &m.tail());
-            code.line(&signature);
-            code.enter();
-            code.line(&m.body(code.indent()));
-            code.close("}");
+            m.write_definition(code, "");
         }
         code.close("}");
     }
@@ -298,6 +278,31 @@ struct ClientMethod {
 }
 
 impl ClientMethod {
+    /// The doc comment and attributes of the method (or its trait declaration).
+    fn write_attributes(&self, code: &mut Code) {
+        code.doc(&self.doc);
+        if self.deprecated {
+            code.line("#[deprecated]");
+        }
+        if self.many_arguments {
+            code.line("#[allow(clippy::too_many_arguments)]");
+        }
+    }
+
+    /// The method with its body: it starts the operation's builder.
+    fn write_definition(&self, code: &mut Code, visibility: &str) {
+        let signature = code::params(
+            code.indent(),
+            &self.head(visibility),
+            &self.args,
+            &self.tail(),
+        );
+        code.line(&signature);
+        code.enter();
+        code.line(&self.body(code.indent()));
+        code.close("}");
+    }
+
     fn head(&self, visibility: &str) -> String {
         format!("{visibility}fn {}(", self.name)
     }

@@ -331,10 +331,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
         code.close("}");
     }
     code.blank();
-    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
-    code.open(
-        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
-    );
+    open_serialize(code, name);
     code.line(if integer {
         "serializer.serialize_i64(self.value())"
     } else {
@@ -343,11 +340,7 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     code.close("}");
     code.close("}");
     code.blank();
-    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
-    code.line(
-        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
-    );
-    code.enter();
+    open_deserialize(code, name);
     if integer {
         code.line("<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
     } else {
@@ -356,6 +349,23 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
     }
     code.close("}");
     code.close("}");
+}
+
+/// Opens `impl serde::Serialize for name` and its `serialize` method.
+fn open_serialize(code: &mut Code, name: &str) {
+    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
+    code.open(
+        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+    );
+}
+
+/// Opens `impl serde::Deserialize for name` and its `deserialize` method.
+fn open_deserialize(code: &mut Code, name: &str) {
+    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
+    code.line(
+        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
+    );
+    code.enter();
 }
 
 /// `pattern => value,`, with the value in a block on its own line when the arm is too long
@@ -400,14 +410,8 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     let Some(property) = &u.discriminator else {
         code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
         code.line("#[serde(untagged)]");
-        code.open_itemf(format_args!("pub enum {name}"));
-        for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
-            code.linef(format_args!("/// {doc}"));
-            code.linef(format_args!("{}({payload}),", v.rust_name));
-        }
-        code.line("/// A value that matches none of the alternatives, kept as sent.");
-        code.linef(format_args!("{other}(serde_json::Value),"));
-        code.close("}");
+        let other_doc = "A value that matches none of the alternatives, kept as sent.";
+        union_enum(code, name, u, &payloads, &variant_docs, (other, other_doc));
         return;
     };
     code.line("///");
@@ -415,19 +419,10 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
         "/// Chosen by the `{property}` property; other values are kept in `{other}`."
     ));
     code.line("#[derive(Debug, Clone, PartialEq)]");
-    code.open_itemf(format_args!("pub enum {name}"));
-    for ((v, payload), doc) in u.variants.iter().zip(&payloads).zip(&variant_docs) {
-        code.linef(format_args!("/// {doc}"));
-        code.linef(format_args!("{}({payload}),", v.rust_name));
-    }
-    code.line("/// A value with a tag this client does not know, kept as sent.");
-    code.linef(format_args!("{other}(serde_json::Value),"));
-    code.close("}");
+    let other_doc = "A value with a tag this client does not know, kept as sent.";
+    union_enum(code, name, u, &payloads, &variant_docs, (other, other_doc));
     code.blank();
-    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
-    code.open(
-        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
-    );
+    open_serialize(code, name);
     code.open("match self {");
     for v in &u.variants {
         match_arm(
@@ -445,11 +440,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     code.close("}");
     code.close("}");
     code.blank();
-    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
-    code.line(
-        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
-    );
-    code.enter();
+    open_deserialize(code, name);
     code.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
     let get = format!(".get({})", string_lit(property));
     code.line(&code::chain(
@@ -476,6 +467,26 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     code.linef(format_args!("_ => Ok(Self::{other}(value)),"));
     code.close("}");
     code.close("}");
+    code.close("}");
+}
+
+/// The `enum` of a union: one documented variant per alternative, then the catch-all
+/// `(name, doc)` that keeps unmatched values.
+fn union_enum(
+    code: &mut Code,
+    name: &str,
+    u: &Union,
+    payloads: &[String],
+    variant_docs: &[String],
+    (other, other_doc): (&str, &str),
+) {
+    code.open_itemf(format_args!("pub enum {name}"));
+    for ((v, payload), doc) in u.variants.iter().zip(payloads).zip(variant_docs) {
+        code.linef(format_args!("/// {doc}"));
+        code.linef(format_args!("{}({payload}),", v.rust_name));
+    }
+    code.linef(format_args!("/// {other_doc}"));
+    code.linef(format_args!("{other}(serde_json::Value),"));
     code.close("}");
 }
 
