@@ -164,33 +164,32 @@ impl RateLimit {
     /// Reserves a token for a request and returns how long to wait before sending it (zero when a
     /// token is there). The reservation is made at once, so concurrent callers queue in order.
     pub(crate) fn reserve(&self, method: &Method, path: &str) -> Duration {
-        let Some(scope) = self.scope_of(method, path) else {
-            return Duration::ZERO;
-        };
-        let Some(limit) = self.limits.get(scope).copied() else {
-            return Duration::ZERO;
-        };
-        let now = self.clock.now();
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = state
-            .entry(scope)
-            .or_insert_with(|| Bucket::full(limit, now));
-        bucket.reserve(limit, now)
+        self.with_bucket(method, path, |bucket, limit, now| {
+            bucket.reserve(limit, now)
+        })
+        .unwrap_or(Duration::ZERO)
     }
 
     /// After the server throttled a request (429 with `Retry-After: wait`), makes the next token
     /// of its scope due no earlier than `wait` from now, so that every caller of the scope backs
     /// off, not just the one that was refused. Returns whether the scope is limited (and so held).
     pub(crate) fn hold(&self, method: &Method, path: &str, wait: Duration) -> bool {
-        let Some(scope) = self.scope_of(method, path) else {
-            return false;
-        };
-        let Some(limit) = self.limits.get(scope).copied() else {
-            return false;
-        };
+        self.with_bucket(method, path, |bucket, limit, now| {
+            bucket.hold(limit, now, wait)
+        })
+        .is_some()
+    }
+
+    /// Runs `f` on the token bucket of the request's scope (created full on first use), with
+    /// the scope's limit and the current time; `None` when the request is not limited.
+    fn with_bucket<R>(
+        &self,
+        method: &Method,
+        path: &str,
+        f: impl FnOnce(&mut Bucket, ScopeLimit, Duration) -> R,
+    ) -> Option<R> {
+        let scope = self.scope_of(method, path)?;
+        let limit = self.limits.get(scope).copied()?;
         let now = self.clock.now();
         let mut state = self
             .state
@@ -199,8 +198,7 @@ impl RateLimit {
         let bucket = state
             .entry(scope)
             .or_insert_with(|| Bucket::full(limit, now));
-        bucket.hold(limit, now, wait);
-        true
+        Some(f(bucket, limit, now))
     }
 
     /// Waits until the request may be sent (see [`RateLimit::reserve`]).
