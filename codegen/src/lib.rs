@@ -81,6 +81,29 @@ impl Default for Config {
 
 /// Generates the Rust client for the spec text `spec` (YAML or JSON).
 pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
+    pipeline(spec, config, Release::Free)
+}
+
+/// [`generate`] for a process that exits right after: the same output, but the parsed spec and
+/// the IR are leaked instead of freed node by node, which is a sixth of the work on a large spec
+/// and pointless when the operating system takes the memory back at exit a moment later. The
+/// `openapi-gen` command uses it; anything that keeps running (a build script that does more, a
+/// server, tests) should call [`generate`].
+pub fn generate_then_exit(spec: &str, config: &Config) -> Result<String, Error> {
+    pipeline(spec, config, Release::Leak)
+}
+
+/// What becomes of the spec tree and the IR once they have served.
+#[derive(Clone, Copy, PartialEq)]
+enum Release {
+    /// Freed: the tree as soon as the IR is built (emitting reuses its memory), the IR at the end.
+    Free,
+    /// Leaked, for a process about to exit.
+    Leak,
+}
+
+/// Checks the configuration, parses, resolves and emits.
+fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Error> {
     if !is_rust_path(&config.runtime_path) {
         return Err(Error::at_position(
             &config.file_name,
@@ -96,26 +119,17 @@ pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
             None,
         ));
     }
-    let api = load(spec, config)?;
-    Ok(emit::emit(&api, config))
-}
-
-/// [`generate`] for a process that exits right after: the same output, but the parsed spec and
-/// the IR are leaked instead of freed node by node, which is a sixth of the work on a large spec
-/// and pointless when the operating system takes the memory back at exit a moment later. The
-/// `openapi-gen` command uses it; anything that keeps running (a build script that does more, a
-/// server, tests) should call [`generate`].
-pub fn generate_then_exit(spec: &str, config: &Config) -> Result<String, Error> {
-    if !is_rust_path(&config.runtime_path) {
-        // The same error as `generate` gives.
-        return generate(spec, config);
-    }
     let root = parse(spec, config)?;
-    let api = resolve::resolve(&root)
-        .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))?;
+    let api = resolve_tree(&root, spec, config)?;
+    if release == Release::Leak {
+        std::mem::forget(root);
+    } else {
+        drop(root);
+    }
     let code = emit::emit(&api, config);
-    std::mem::forget(root);
-    std::mem::forget(api);
+    if release == Release::Leak {
+        std::mem::forget(api);
+    }
     Ok(code)
 }
 
@@ -143,8 +157,12 @@ pub fn write_if_changed(path: impl AsRef<std::path::Path>, text: &str) -> std::i
 
 /// Parses and resolves `spec` into the IR, without emitting code.
 pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
-    let root = parse(spec, config)?;
-    resolve::resolve(&root)
+    resolve_tree(&parse(spec, config)?, spec, config)
+}
+
+/// Resolves the parsed tree into the IR, with located errors.
+fn resolve_tree(root: &value::Value, spec: &str, config: &Config) -> Result<ir::Api, Error> {
+    resolve::resolve(root)
         .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))
 }
 
