@@ -4,45 +4,12 @@
 //! Run with `cargo bench -p rescale-tests --bench client`. Compare the pairs' ratios (both sides
 //! run in the same process against the same local server), not absolute times.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
-use axum::http::header::CONTENT_TYPE;
-use axum::routing::get;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rescale::types;
 
 const KEY: &str = "bench-key";
-
-/// One realistic job, as `get_job` answers it.
-fn job_body() -> Vec<u8> {
-    rescale_tests::read_shared("samples/jobs_create.response.curl.json").into_bytes()
-}
-
-async fn start_server() -> SocketAddr {
-    let job = job_body();
-    let page = rescale_tests::job_page_body();
-    let app = Router::new()
-        .route(
-            "/api/v2/jobs/RcAFeb/",
-            get(move || {
-                let job = job.clone();
-                async move { ([(CONTENT_TYPE, "application/json")], job) }
-            }),
-        )
-        .route(
-            "/api/v2/jobs/",
-            get(move || {
-                let page = page.clone();
-                async move { ([(CONTENT_TYPE, "application/json")], page) }
-            }),
-        );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
 
 fn benches(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -50,7 +17,7 @@ fn benches(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let addr = runtime.block_on(start_server());
+    let addr = runtime.block_on(rescale_tests::serve_job_and_page());
     let base = format!("http://{addr}");
     let client = rescale::Client::with_key(&base, KEY).unwrap();
     let raw = reqwest::Client::builder()
@@ -61,16 +28,9 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("get_job");
     group.bench_function("raw_reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = raw
-                .get(format!("{base}/api/v2/jobs/RcAFeb/"))
-                .header("authorization", &auth)
-                .send()
-                .await
-                .unwrap();
-            let bytes = response.bytes().await.unwrap();
-            serde_json::from_slice::<types::Job>(&bytes).unwrap()
-        })
+        let url = format!("{base}/api/v2/jobs/RcAFeb/");
+        b.to_async(&runtime)
+            .iter(|| rescale_tests::raw_get_json::<types::Job>(&raw, &url, &auth))
     });
     group.bench_function("generated_client", |b| {
         b.to_async(&runtime)
@@ -84,16 +44,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<types::JobSummaryPage>(&page).unwrap())
     });
     group.bench_function("raw_reqwest_loopback", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = raw
-                .get(format!("{base}/api/v2/jobs/"))
-                .header("authorization", &auth)
-                .send()
-                .await
-                .unwrap();
-            let bytes = response.bytes().await.unwrap();
-            serde_json::from_slice::<types::JobSummaryPage>(&bytes).unwrap()
-        })
+        let url = format!("{base}/api/v2/jobs/");
+        b.to_async(&runtime)
+            .iter(|| rescale_tests::raw_get_json::<types::JobSummaryPage>(&raw, &url, &auth))
     });
     group.bench_function("generated_client_loopback", |b| {
         b.to_async(&runtime)

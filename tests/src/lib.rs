@@ -49,3 +49,51 @@ pub fn job_page_body() -> Vec<u8> {
         serde_json::json!({"count": 1000, "next": null, "previous": null, "results": results});
     serde_json::to_vec(&page).expect("a JSON value always serializes")
 }
+
+/// A local server for the client benchmarks (`tests/benches/client.rs`, `bench/src/bin/page.rs`):
+/// `GET /api/v2/jobs/RcAFeb/` answers the sample job, `GET /api/v2/jobs/` the 1,000-job page of
+/// [`job_page_body`]. Runs on the current Tokio runtime; returns its address.
+pub async fn serve_job_and_page() -> std::net::SocketAddr {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::routing::get;
+    let job = read_shared("samples/jobs_create.response.curl.json").into_bytes();
+    let page = job_page_body();
+    let app = axum::Router::new()
+        .route(
+            "/api/v2/jobs/RcAFeb/",
+            get(move || {
+                let job = job.clone();
+                async move { ([(CONTENT_TYPE, "application/json")], job) }
+            }),
+        )
+        .route(
+            "/api/v2/jobs/",
+            get(move || {
+                let page = page.clone();
+                async move { ([(CONTENT_TYPE, "application/json")], page) }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    addr
+}
+
+/// What the benchmarks compare the client with: raw reqwest fetching `url` with the key in the
+/// `Authorization` header (`auth`), then `serde_json` decoding the body into `T`.
+pub async fn raw_get_json<T: serde::de::DeserializeOwned>(
+    raw: &reqwest::Client,
+    url: &str,
+    auth: &str,
+) -> T {
+    let response = raw
+        .get(url)
+        .header("authorization", auth)
+        .send()
+        .await
+        .expect("request");
+    let bytes = response.bytes().await.expect("body");
+    serde_json::from_slice(&bytes).expect("decode")
+}

@@ -9,9 +9,6 @@
 
 use std::time::Instant;
 
-use axum::Router;
-use axum::http::header::CONTENT_TYPE;
-use axum::routing::get;
 use rescale::types;
 
 const KEY: &str = "bench-key";
@@ -25,39 +22,20 @@ fn main() {
         eprintln!("usage: page <client|raw> [ITERATIONS] [page|job]");
         std::process::exit(2);
     }
-    let job_path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/samples/jobs_create.response.curl.json"
-    );
-    let job = std::fs::read(job_path).unwrap_or_else(|e| panic!("cannot read {job_path}: {e}"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let page = rescale_tests::job_page_body();
-        let app = Router::new()
-            .route(
-                "/api/v2/jobs/",
-                get(move || {
-                    let page = page.clone();
-                    async move { ([(CONTENT_TYPE, "application/json")], page) }
-                }),
-            )
-            .route(
-                "/api/v2/jobs/RcAFeb/",
-                get(move || {
-                    let job = job.clone();
-                    async move { ([(CONTENT_TYPE, "application/json")], job) }
-                }),
-            );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let base = format!("http://{}", rescale_tests::serve_job_and_page().await);
         let client = rescale::Client::with_key(&base, KEY).unwrap();
         let raw = reqwest::Client::new();
         let auth = format!("Token {KEY}");
+        let (job_url, page_url) = (
+            format!("{base}/api/v2/jobs/RcAFeb/"),
+            format!("{base}/api/v2/jobs/"),
+        );
         let start = Instant::now();
         let mut jobs = 0;
         for _ in 0..iterations {
@@ -65,14 +43,7 @@ fn main() {
                 let job: types::Job = if side == "client" {
                     client.get_job("RcAFeb").send().await.unwrap().into_body()
                 } else {
-                    let response = raw
-                        .get(format!("{base}/api/v2/jobs/RcAFeb/"))
-                        .header("authorization", &auth)
-                        .send()
-                        .await
-                        .unwrap();
-                    let bytes = response.bytes().await.unwrap();
-                    serde_json::from_slice(&bytes).unwrap()
+                    rescale_tests::raw_get_json(&raw, &job_url, &auth).await
                 };
                 jobs += usize::from(!job.name.is_empty());
                 continue;
@@ -80,14 +51,7 @@ fn main() {
             let page: types::JobSummaryPage = if side == "client" {
                 client.list_jobs().send().await.unwrap().into_body()
             } else {
-                let response = raw
-                    .get(format!("{base}/api/v2/jobs/"))
-                    .header("authorization", &auth)
-                    .send()
-                    .await
-                    .unwrap();
-                let bytes = response.bytes().await.unwrap();
-                serde_json::from_slice(&bytes).unwrap()
+                rescale_tests::raw_get_json(&raw, &page_url, &auth).await
             };
             jobs += page.results.len();
         }
