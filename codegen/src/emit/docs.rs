@@ -11,7 +11,7 @@ pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: impl FnOnce() -> Str
     if docs.summary.is_none() && docs.description.is_none() {
         code.doc_line(&fallback());
     }
-    each_line(docs, "", &mut |line| code.doc_line(line));
+    each_line(docs, None, &mut |line| code.doc_line(line));
     if docs.deprecated {
         code.line("#[deprecated]");
     }
@@ -20,12 +20,14 @@ pub(crate) fn write(code: &mut Code, docs: &Docs, fallback: impl FnOnce() -> Str
 /// The doc lines for `docs`, or `fallback` when the spec says nothing.
 pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut lines = Vec::new();
-    each_line(docs, fallback, &mut |line| lines.push(line.to_owned()));
+    each_line(docs, Some(fallback), &mut |line| {
+        lines.push(line.to_owned())
+    });
     lines
 }
 
-/// Calls `sink` with each doc line for `docs`.
-fn each_line(docs: &Docs, fallback: &str, sink: &mut dyn FnMut(&str)) {
+/// Calls `sink` with each doc line for `docs`, starting with `fallback` when the spec has no text.
+fn each_line(docs: &Docs, fallback: Option<&str>, sink: &mut dyn FnMut(&str)) {
     match (&docs.summary, &docs.description) {
         (Some(summary), Some(description)) if description.trim() != summary.trim() => {
             push_text(sink, summary);
@@ -33,9 +35,11 @@ fn each_line(docs: &Docs, fallback: &str, sink: &mut dyn FnMut(&str)) {
             push_text(sink, description);
         }
         (Some(text), _) | (None, Some(text)) => push_text(sink, text),
-        // An empty fallback: the caller wrote its own.
-        (None, None) if fallback.is_empty() => {}
-        (None, None) => sink(fallback),
+        (None, None) => {
+            if let Some(fallback) = fallback {
+                sink(fallback);
+            }
+        }
     }
     if let Some(example) = &docs.example {
         sink("");
