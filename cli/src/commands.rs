@@ -148,7 +148,7 @@ async fn coretypes(client: &Client, args: CoretypesArgs, json: bool) -> Outcome 
                 cell(c.name.clone()),
                 cores,
                 cell(c.memory),
-                cell(c.processor_info.clone()),
+                cell(c.processor_info.clone().flatten()),
             ]
         })
         .collect();

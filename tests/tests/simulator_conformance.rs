@@ -8,10 +8,12 @@
 //!   from the same spec, so "not among the schema's properties" is "in `extra`").
 //!
 //! Answers of the typed calls are compared with the raw ones, and the `tail/{path}/` call is
-//! checked with a file path that has `/` in it (sent percent-encoded as `%2F`).
+//! checked with a file path that has `/` in it (sent with its slashes as they are, the spec's
+//! `x-allow-slashes`).
 
 use std::time::Duration;
 
+use rescale::builders::TailRunFileResponse;
 use rescale::runtime::{Method, Multipart, PathPart, Request};
 use rescale::types::{self, FileUpdate, JobRequest, JobStatusValue, JobUpdate};
 use rescale::{Client, UploadSource};
@@ -518,8 +520,11 @@ async fn every_operation_answers_as_the_spec_says() {
         .send()
         .await
         .expect("tail_run_file");
-    c.same("tail_run_file", typed.body(), &raw);
-    assert_eq!(typed.body().lines.len(), 3);
+    let TailRunFileResponse::Json(typed) = typed.into_body() else {
+        panic!("tail_run_file with lines must answer JSON");
+    };
+    c.same("tail_run_file", &typed, &raw);
+    assert_eq!(typed.lines.len(), 3);
 
     // Completed: outputs exist.
     c.sim.advance(STEP * 2);
@@ -598,13 +603,15 @@ async fn every_operation_answers_as_the_spec_says() {
         .send()
         .await
         .expect("tail_run_file with a nested path");
+    let TailRunFileResponse::Json(tail) = tail.into_body() else {
+        panic!("tail_run_file with lines must answer JSON");
+    };
     assert!(
-        tail.body()
-            .lines
+        tail.lines
             .first()
             .is_some_and(|l| l.starts_with("OpenFOAM result file of job")),
         "{:?}",
-        tail.body().lines.first()
+        tail.lines.first()
     );
     let raw = c
         .get(
@@ -614,23 +621,44 @@ async fn every_operation_answers_as_the_spec_says() {
                 L("/runs/"),
                 P(&run_c),
                 L("/tail/"),
-                P(nested),
+                PathPart::Segments(nested),
                 L("/"),
             ],
             &[("lines", "100000")],
         )
         .await;
     c.answer::<types::TailLines>("tail_run_file", "TailLines", &raw);
-    c.same("tail_run_file", tail.body(), &raw);
+    c.same("tail_run_file", &tail, &raw);
+    // Without `lines` the whole file comes back as it is, not as JSON.
+    let whole = c
+        .client
+        .tail_run_file(&job_c, &run_c, nested)
+        .send()
+        .await
+        .expect("tail_run_file without lines");
+    let TailRunFileResponse::Bytes(whole) = whole.into_body() else {
+        panic!("tail_run_file without lines must answer the raw file");
+    };
+    let whole = whole.collect().await.expect("the whole file");
+    // The bytes as they are (this file is not all text); the JSON form decoded them lossily.
     assert_eq!(
-        c.sim.requests_seen(
-            "GET",
-            &format!(
-                "jobs/{job_c}/runs/{run_c}/tail/{}/",
-                nested.replace('/', "%2F")
-            )
-        ),
-        2
+        String::from_utf8_lossy(&whole).lines().collect::<Vec<_>>(),
+        tail.lines
+    );
+    // The slashes of the path went as they are (`x-allow-slashes`), not as `%2F`.
+    assert_eq!(
+        c.sim
+            .requests_seen("GET", &format!("jobs/{job_c}/runs/{run_c}/tail/{nested}/")),
+        3
+    );
+    let dotted = c
+        .client
+        .tail_run_file(&job_c, &run_c, "../../files")
+        .send()
+        .await;
+    assert!(
+        matches!(dotted, Err(rescale::Error::InvalidArgument(_))),
+        "`..` in a multi-segment path must be refused before sending"
     );
 
     // ---- deletions, and the answer for what is gone

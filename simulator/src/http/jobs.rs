@@ -11,6 +11,16 @@ use super::{ApiError, App, Ctx, PathIds, body_error, json_object, json_response,
 use crate::state::{Job, JobState, World};
 use crate::validate::job_spec;
 
+/// A whole file as the answer of `tail/` without `lines`.
+fn raw_file(data: Bytes) -> Response {
+    let mut resp = (StatusCode::OK, data).into_response();
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    resp
+}
+
 fn find<'w>(w: &'w World, id: &str) -> Result<&'w Job, ApiError> {
     w.jobs.get(id).ok_or_else(ApiError::not_found)
 }
@@ -248,23 +258,23 @@ pub(super) async fn run_files(
     output_files_page(&w, job, &ctx)
 }
 
-/// Lines `tail/` gives when `lines` is not set.
-const DEFAULT_TAIL_LINES: usize = 10;
-
-/// `GET jobs/{id}/runs/{run_id}/tail/{path}/`: the last `lines` lines (default 10) of a
-/// file of the run: `log.txt` grows while the run executes; once the job completed its
-/// output files can be tailed too. `{"fileType": "text", "lines": [...]}`.
+/// `GET jobs/{id}/runs/{run_id}/tail/{path}/`: with `lines`, the last `lines` lines of a file
+/// of the run as `{"fileType": "text", "lines": [...]}`; without it, the whole file as raw
+/// bytes (`application/octet-stream`), as the reference says. `log.txt` grows while the run
+/// executes; once the job completed its output files can be read too. The path may span
+/// directories (`a/b/c`), sent with raw slashes or `%2F`.
 pub(super) async fn tail(
     State(app): State<App>,
     ctx: Ctx,
     PathIds((id, run_id, path)): PathIds<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let count = match ctx.param("lines") {
-        None | Some("") => DEFAULT_TAIL_LINES,
-        Some(s) => s
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| ApiError::field("lines", "A valid integer is required."))?,
+        None | Some("") => None,
+        Some(s) => Some(
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| ApiError::field("lines", "A valid integer is required."))?,
+        ),
     };
     let w = app.world();
     let job = find_run(&w, &id, &run_id)?;
@@ -280,10 +290,18 @@ pub(super) async fn tail(
             .into_iter()
             .find(|f| f.relative_path == path)
             .ok_or_else(ApiError::not_found)?;
+        if count.is_none() {
+            return Ok(raw_file(file.data.clone()));
+        }
         String::from_utf8_lossy(&file.data)
             .lines()
             .map(str::to_string)
             .collect()
+    };
+    let Some(count) = count else {
+        let mut text = all.join("\n");
+        text.push('\n');
+        return Ok(raw_file(Bytes::from(text)));
     };
     let lines = &all[all.len().saturating_sub(count)..];
     Ok(json_response(
