@@ -23,6 +23,7 @@
 
 pub mod runtime;
 pub mod transfer;
+pub mod waiter;
 
 include!(concat!(env!("OUT_DIR"), "/rescale.rs"));
 
@@ -31,6 +32,7 @@ pub use runtime::{
     RetryPolicy, UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
+pub use waiter::{JobEnd, JobWaiter, WaitError};
 
 impl Client {
     /// A client configured from the environment: the key from `RESCALE_API_KEY` (set inside

@@ -17,6 +17,11 @@ use crate::validate::JobSpec;
 /// `Completed` with the reason `A run failed` and no result file.
 pub const FAIL_MARKER: &str = "sim-fail";
 
+/// A job whose command contains this text is cut off by the platform while executing: its
+/// last status is `Force Stop` instead of `Completed` (as when an account runs out of credit),
+/// and it leaves no result file.
+pub const FORCE_STOP_MARKER: &str = "sim-force-stop";
+
 /// File type ids (`typeId`).
 pub(crate) mod file_type {
     /// An input file.
@@ -83,6 +88,7 @@ pub(crate) enum JobState {
     Executing,
     Stopping,
     Completed,
+    ForceStop,
 }
 
 impl JobState {
@@ -96,6 +102,7 @@ impl JobState {
             JobState::Executing => "Executing",
             JobState::Stopping => "Stopping",
             JobState::Completed => "Completed",
+            JobState::ForceStop => "Force Stop",
         }
     }
 }
@@ -160,10 +167,10 @@ impl Job {
         self.statuses.last()
     }
 
-    /// Whether the job has reached `Completed`.
+    /// Whether the job has ended: `Completed`, or `Force Stop`.
     pub(crate) fn is_completed(&self) -> bool {
         self.latest_status()
-            .is_some_and(|s| s.status == "Completed")
+            .is_some_and(|s| s.status == "Completed" || s.status == "Force Stop")
     }
 
     /// Whether the job's cluster is still up (submitted and not completed).
@@ -290,20 +297,25 @@ impl World {
             .analyses
             .iter()
             .any(|a| a.command.contains(FAIL_MARKER));
+        let force_stopped = job
+            .spec
+            .analyses
+            .iter()
+            .any(|a| a.command.contains(FORCE_STOP_MARKER));
+        let last = if force_stopped {
+            (JobState::ForceStop, None)
+        } else if failing {
+            (JobState::Completed, Some("A run failed"))
+        } else {
+            (JobState::Completed, Some("Completed successfully"))
+        };
         let plan = [
             (JobState::Pending, None),
             (JobState::Queued, None),
             (JobState::Started, None),
             (JobState::Validated, None),
             (JobState::Executing, None),
-            (
-                JobState::Completed,
-                Some(if failing {
-                    "A run failed"
-                } else {
-                    "Completed successfully"
-                }),
-            ),
+            last,
         ];
         job.planned = plan
             .into_iter()
@@ -376,7 +388,7 @@ impl World {
                         Some("Started")
                     }
                     JobState::Stopping => Some("Stopping"),
-                    JobState::Completed => {
+                    JobState::Completed | JobState::ForceStop => {
                         let ok = p.reason == Some("Completed successfully");
                         if let Some(run) = &mut job.run {
                             run.completed_at = Some(p.at);
@@ -501,6 +513,7 @@ impl World {
     pub(crate) fn job_summary_json(&self, job: &Job) -> Value {
         let (status, status_class) = match job.latest_status() {
             None => ("Not Submitted".to_string(), "label-default"),
+            Some(s) if s.status == "Force Stop" => (s.status.clone(), "label-danger"),
             Some(s) if s.status == "Completed" => (
                 s.status.clone(),
                 if s.reason.as_deref() == Some("Completed successfully") {
@@ -723,6 +736,7 @@ fn log_lines(job: &Job, config: &SimulatorConfig, clock: &Clock, now: Duration) 
                 }
             }
             "Stopping" => lines.push(format!("[{at}] Stop requested by user")),
+            "Force Stop" => lines.push(format!("[{at}] Run cut off by the platform (Force Stop)")),
             "Completed" => {
                 let reason = s.reason.as_deref().unwrap_or("");
                 match reason {
