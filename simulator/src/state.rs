@@ -28,6 +28,8 @@ pub(crate) mod file_type {
     pub const INPUT: u8 = 1;
     /// An output file of a run.
     pub const OUTPUT: u8 = 5;
+    /// A snapshot of a running run's working directory.
+    pub const SNAPSHOT: u8 = 12;
     /// Every type id Rescale documents.
     pub const ALL: [u8; 11] = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12];
 }
@@ -159,6 +161,10 @@ pub(crate) struct Job {
     pub cluster_statuses: Vec<StatusRecord>,
     pub run: Option<Run>,
     pub output_files: Vec<String>,
+    /// The users the job was shared with (`share/`), in order.
+    pub shared_with: Vec<String>,
+    /// The snapshot files taken of the running run (`snapshot/`), oldest first.
+    pub snapshots: Vec<String>,
 }
 
 impl Job {
@@ -240,6 +246,39 @@ impl World {
         id
     }
 
+    /// Archives the working directory of job `job_id`'s running run (its log so far) as a
+    /// snapshot file (type 12) among the run's outputs. Returns the id of the snapshot taken
+    /// before, if any, or `None` when the job has no run in progress.
+    pub(crate) fn take_snapshot(&mut self, job_id: &str) -> Option<Option<String>> {
+        self.settle();
+        let now = self.clock.now();
+        let job = self.jobs.get(job_id)?;
+        if job.run.is_none() || job.is_completed() {
+            return None;
+        }
+        let mut log = self.log_lines(job).join("\n");
+        log.push('\n');
+        let count = job.snapshots.len() + 1;
+        let dir = format!("job_{}/run1", job.id);
+        let name = format!("snapshot-{count}.txt");
+        let file = new_file(
+            &mut self.next_seq,
+            &name,
+            &name,
+            file_type::SNAPSHOT,
+            Bytes::from(log),
+            now,
+            Some(&dir),
+        );
+        let id = file.id.clone();
+        self.files.insert(id.clone(), file);
+        let job = self.jobs.get_mut(job_id)?;
+        let previous = job.snapshots.last().cloned();
+        job.snapshots.push(id.clone());
+        job.output_files.push(id);
+        Some(previous)
+    }
+
     /// Files, newest first.
     pub(crate) fn files_newest_first(&self) -> Vec<&StoredFile> {
         let mut files: Vec<&StoredFile> = self.files.values().collect();
@@ -271,6 +310,8 @@ impl World {
             cluster_statuses: Vec::new(),
             run: None,
             output_files: Vec::new(),
+            shared_with: Vec::new(),
+            snapshots: Vec::new(),
         };
         self.jobs.insert(fresh.id.clone(), job);
         fresh.id
@@ -543,7 +584,7 @@ impl World {
             "analysisNames": analysis_names,
             "jobStatus": {"content": status, "labelClass": status_class, "useLabel": true},
             "clusterStatusDisplay": {"content": cluster, "labelClass": cluster_class, "useLabel": true},
-            "sharedWith": [],
+            "sharedWith": job.shared_with,
             "isVisible": true,
             "storage": storage,
         })
@@ -643,7 +684,8 @@ fn create_outputs(
     config: &SimulatorConfig,
     clock: &Clock,
 ) {
-    if !job.output_files.is_empty() {
+    // Outputs are made once; snapshots taken while running do not count.
+    if job.output_files.len() > job.snapshots.len() {
         return;
     }
     let dir = format!("job_{}/run1", job.id);
