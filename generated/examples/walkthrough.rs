@@ -37,7 +37,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => UploadSource::path(path),
         None => UploadSource::bytes("input.zip", b"*KEYWORD\n*END\n".to_vec()),
     };
-    let command = std::env::args().nth(2).unwrap_or_else(|| COMMAND.to_owned());
+    let command = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| COMMAND.to_owned());
     let file = client.upload_file(input).send().await?.into_body();
     println!("uploaded {} as {}", file.name, file.id);
 

@@ -31,7 +31,8 @@ use std::time::Duration;
 
 use futures::{Stream, TryStreamExt};
 
-use crate::runtime::{Client, Error};
+use crate::Client;
+use crate::runtime::Error;
 use crate::types::{JobStatus, JobStatusValue};
 
 /// The reason Rescale gives a job that ended well.
