@@ -5426,6 +5426,24 @@ impl Client {
     /// Optional, on the returned builder: `state`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_jobs().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_jobs().into_stream().try_collect().await?;
+    /// ```
     pub fn list_jobs(&self) -> builders::ListJobs {
         builders::ListJobs::new(self.inner.clone())
     }
@@ -5473,6 +5491,23 @@ impl Client {
     ///   ]
     /// }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.create_job(body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn create_job(&self, body: types::JobRequest) -> builders::CreateJob {
         builders::CreateJob::new(self.inner.clone(), body)
     }
@@ -5486,6 +5521,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_job(&self, job_id: impl Into<String>) -> builders::GetJob {
         builders::GetJob::new(self.inner.clone(), job_id)
     }
@@ -5501,6 +5553,24 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.replace_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn replace_job(
         &self,
         job_id: impl Into<String>,
@@ -5521,6 +5591,24 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.update_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn update_job(
         &self,
         job_id: impl Into<String>,
@@ -5539,6 +5627,24 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.delete_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn delete_job(&self, job_id: impl Into<String>) -> builders::DeleteJob {
         builders::DeleteJob::new(self.inner.clone(), job_id)
     }
@@ -5554,6 +5660,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.submit_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn submit_job(&self, job_id: impl Into<String>) -> builders::SubmitJob {
         builders::SubmitJob::new(self.inner.clone(), job_id)
     }
@@ -5568,6 +5691,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.stop_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn stop_job(&self, job_id: impl Into<String>) -> builders::StopJob {
         builders::StopJob::new(self.inner.clone(), job_id)
     }
@@ -5584,6 +5724,24 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.share_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn share_job(
         &self,
         job_id: impl Into<String>,
@@ -5608,6 +5766,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_statuses(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_statuses(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_statuses(&self, job_id: impl Into<String>) -> builders::ListJobStatuses {
         builders::ListJobStatuses::new(self.inner.clone(), job_id)
     }
@@ -5625,6 +5802,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_cluster_statuses(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_cluster_statuses(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_cluster_statuses(
         &self,
         job_id: impl Into<String>,
@@ -5645,6 +5841,25 @@ impl Client {
     /// Optional, on the returned builder: `search`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_files(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_files(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_files(&self, job_id: impl Into<String>) -> builders::ListJobFiles {
         builders::ListJobFiles::new(self.inner.clone(), job_id)
     }
@@ -5662,6 +5877,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_runs(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_runs(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_runs(&self, job_id: impl Into<String>) -> builders::ListRuns {
         builders::ListRuns::new(self.inner.clone(), job_id)
     }
@@ -5676,6 +5910,23 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_run(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_run(
         &self,
         job_id: impl Into<String>,
@@ -5695,6 +5946,23 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.stop_run(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn stop_run(
         &self,
         job_id: impl Into<String>,
@@ -5714,6 +5982,23 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.take_run_snapshot(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn take_run_snapshot(
         &self,
         job_id: impl Into<String>,
@@ -5734,6 +6019,23 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_run_directory(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn list_run_directory(
         &self,
         job_id: impl Into<String>,
@@ -5756,6 +6058,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_run_files(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_run_files(job_id, run_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_run_files(
         &self,
         job_id: impl Into<String>,
@@ -5776,9 +6097,26 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
-    /// - `path`: Path of the file, relative to the run's working directory, such as `airFoil2D/0/U` (the
+    /// - `path`: Path of the file, relative to the run's working directory, such as `airFoil2D/0/U` (the `path` of a `list_run_directory` entry).
     ///
     /// Optional, on the returned builder: `lines`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.tail_run_file(job_id, run_id, path).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn tail_run_file(
         &self,
         job_id: impl Into<String>,
@@ -5797,6 +6135,24 @@ impl Client {
     /// Optional, on the returned builder: `search`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_files().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_files().into_stream().try_collect().await?;
+    /// ```
     pub fn list_files(&self) -> builders::ListFiles {
         builders::ListFiles::new(self.inner.clone())
     }
@@ -5814,6 +6170,23 @@ impl Client {
     /// - `file`: The file's contents; the part's file name becomes the file's `name`.
     ///
     /// Optional, on the returned builder: `type_id`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.upload_file(file).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn upload_file(&self, file: runtime::UploadSource) -> builders::UploadFile {
         builders::UploadFile::new(self.inner.clone(), file)
     }
@@ -5830,6 +6203,23 @@ impl Client {
     /// - `file`: The file's contents; the part's file name becomes the file's `name`.
     ///
     /// Optional, on the returned builder: `type_id`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.upload_file_put(file).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn upload_file_put(&self, file: runtime::UploadSource) -> builders::UploadFilePut {
         builders::UploadFilePut::new(self.inner.clone(), file)
     }
@@ -5843,6 +6233,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_file(&self, file_id: impl Into<String>) -> builders::GetFile {
         builders::GetFile::new(self.inner.clone(), file_id)
     }
@@ -5857,6 +6264,24 @@ impl Client {
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.update_file(file_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn update_file(
         &self,
         file_id: impl Into<String>,
@@ -5874,6 +6299,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.delete_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn delete_file(&self, file_id: impl Into<String>) -> builders::DeleteFile {
         builders::DeleteFile::new(self.inner.clone(), file_id)
     }
@@ -5891,6 +6333,23 @@ impl Client {
     /// - `file_id`: The file's id, such as `yMqdxd`.
     ///
     /// Optional, on the returned builder: `range`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.download_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn download_file(&self, file_id: impl Into<String>) -> builders::DownloadFile {
         builders::DownloadFile::new(self.inner.clone(), file_id)
     }
@@ -5904,6 +6363,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_file_lines(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_file_lines(&self, file_id: impl Into<String>) -> builders::GetFileLines {
         builders::GetFileLines::new(self.inner.clone(), file_id)
     }
@@ -5918,6 +6394,24 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_analyses().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_analyses().into_stream().try_collect().await?;
+    /// ```
     pub fn list_analyses(&self) -> builders::ListAnalyses {
         builders::ListAnalyses::new(self.inner.clone())
     }
@@ -5932,6 +6426,24 @@ impl Client {
     /// Optional, on the returned builder: `is_active`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_core_types().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_core_types().into_stream().try_collect().await?;
+    /// ```
     pub fn list_core_types(&self) -> builders::ListCoreTypes {
         builders::ListCoreTypes::new(self.inner.clone())
     }
@@ -5946,6 +6458,24 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_remote_viz_configs().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_remote_viz_configs().into_stream().try_collect().await?;
+    /// ```
     pub fn list_remote_viz_configs(&self) -> builders::ListRemoteVizConfigs {
         builders::ListRemoteVizConfigs::new(self.inner.clone())
     }
@@ -5960,6 +6490,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `token`: The task's token, as given by the call that started it.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_task(token).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_task(&self, token: impl Into<String>) -> builders::GetTask {
         builders::GetTask::new(self.inner.clone(), token)
     }
@@ -5969,6 +6516,22 @@ impl Client {
     /// Returns the account the API key belongs to. Handy for checking that a key works.
     ///
     /// Sends `GET /api/v2/users/me/`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_current_user().send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_current_user(&self) -> builders::GetCurrentUser {
         builders::GetCurrentUser::new(self.inner.clone())
     }

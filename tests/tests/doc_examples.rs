@@ -27,9 +27,12 @@ fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(file: &str) -> 
     typed
 }
 
+/// Checks one example file.
+type Check = fn(&str);
+
 /// Every example file, and the type it is an example of. A file added to `spec/examples/`
 /// without a line here fails `every_example_file_is_checked`.
-const EXAMPLES: &[(&str, fn(&str))] = &[
+const EXAMPLES: &[(&str, Check)] = &[
     ("create_job.201.json", |f| drop(round_trip::<types::Job>(f))),
     ("create_job.request.json", |f| {
         drop(round_trip::<types::JobRequest>(f))

@@ -384,7 +384,7 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
                 .as_deref()
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
-            let first_line = docs::rustdoc_safe(text.lines().next().unwrap_or("").trim());
+            let first_line = docs::first_sentence(text);
             let name = input.rust_name.trim_start_matches("r#");
             if first_line.is_empty() {
                 extra.push_str(&format!("\n- `{name}`"));
@@ -417,6 +417,13 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
         extra.push_str(example);
         extra.push_str("\n```");
     }
+    extra.push_str(&docs::errors_section(op));
+    let example_args: Vec<String> = required.iter().map(|i| i.rust_name.to_owned()).collect();
+    extra.push_str(&docs::call_example(
+        &op.rust_name,
+        &example_args,
+        op.pagination.is_some(),
+    ));
     doc.extend(docs::plain(&extra));
     ClientMethod {
         doc,
