@@ -83,7 +83,10 @@ async fn the_walkthrough_ends_on_completed_and_on_force_stop() {
     let sim = simulator().await;
     let out = run(&sim, "walkthrough", &[]).await;
     let stdout = assert_success("walkthrough", &out);
-    assert!(stdout.contains("Completed (Completed successfully)"), "{stdout}");
+    assert!(
+        stdout.contains("Completed (Completed successfully)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("completed successfully"), "{stdout}");
 
     // A job cut off with Force Stop used to keep the walk-through polling forever.
@@ -99,8 +102,14 @@ async fn the_walkthrough_ends_on_completed_and_on_force_stop() {
 async fn upload_download_round_trips_a_file() {
     let sim = simulator().await;
     let stdout = assert_success("upload_download", &run(&sim, "upload_download", &[]).await);
-    assert!(stdout.contains("checked against the server: true"), "{stdout}");
-    assert!(stdout.contains("the copy is identical to the original"), "{stdout}");
+    assert!(
+        stdout.contains("checked against the server: true"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the copy is identical to the original"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1048576 bytes"), "{stdout}");
 }
 
@@ -109,7 +118,10 @@ async fn list_and_filter_pages_and_streams() {
     let sim = simulator().await;
     let stdout = assert_success("list_and_filter", &run(&sim, "list_and_filter", &[]).await);
     assert!(stdout.contains("0 unfinished job(s)"), "{stdout}");
-    assert!(stdout.contains("active core types (first three):"), "{stdout}");
+    assert!(
+        stdout.contains("active core types (first three):"),
+        "{stdout}"
+    );
     // The simulator's catalogue: ls_dyna 2 versions, openfoam 2, abaqus 1, user_included 1.
     assert!(stdout.contains("6 software version(s)"), "{stdout}");
 }
@@ -117,9 +129,15 @@ async fn list_and_filter_pages_and_streams() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parameter_sweep_runs_every_value() {
     let sim = simulator().await;
-    let stdout = assert_success("parameter_sweep", &run(&sim, "parameter_sweep", &["5"]).await);
+    let stdout = assert_success(
+        "parameter_sweep",
+        &run(&sim, "parameter_sweep", &["5"]).await,
+    );
     for value in 1..=5 {
-        assert!(stdout.contains(&format!("value {value}: submitted job")), "{stdout}");
+        assert!(
+            stdout.contains(&format!("value {value}: submitted job")),
+            "{stdout}"
+        );
         assert!(stdout.contains(&format!("value {value}: job ")), "{stdout}");
     }
     assert_eq!(stdout.matches(" completed").count(), 5, "{stdout}");
@@ -133,7 +151,11 @@ async fn a_parameter_sweep_runs_every_value() {
     let out = run(&sim, "parameter_sweep", &["2", "ls-dyna sim-force-stop {}"]).await;
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert_eq!(stdout.matches("ended badly: Force Stop").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("ended badly: Force Stop").count(),
+        2,
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,9 +163,18 @@ async fn error_handling_tells_every_case_apart() {
     let sim = simulator().await;
     let stdout = assert_success("error_handling", &run(&sim, "error_handling", &[]).await);
     assert!(stdout.contains("get a missing job: not found"), "{stdout}");
-    assert!(stdout.contains("create an invalid job: refused as invalid"), "{stdout}");
-    assert!(stdout.contains("call with an unknown key: the key was not accepted"), "{stdout}");
-    assert!(stdout.contains("every error was told apart as expected"), "{stdout}");
+    assert!(
+        stdout.contains("create an invalid job: refused as invalid"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("call with an unknown key: the key was not accepted"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("every error was told apart as expected"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
