@@ -274,6 +274,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `false` when the operation sets `security: []`.
     pub authenticated: bool,
+    /// `x-idempotent` when the operation sets it: whether the request may be sent again after
+    /// it may have reached the server (otherwise the method decides).
+    pub idempotent: Option<bool>,
     /// Where the operation is in the spec.
     pub pointer: String,
 }

@@ -4624,6 +4624,7 @@ pub mod builders {
                 form = form.text("type_id", value.to_string());
             }
             request.multipart(form);
+            request.idempotent(false);
             *request.options() = self.options;
             Ok((self.client, request))
         }
@@ -6194,7 +6195,8 @@ impl Client {
     /// Upload a file (with PUT)
     ///
     /// The same upload as `upload_file`, sent with `PUT`, which the reference documents beside
-    /// `POST` (`PUT/POST files/contents/`). Each call stores a new file.
+    /// `POST` (`PUT/POST files/contents/`). Each call stores a new file, so despite its method
+    /// the call is not repeated once it may have reached the server (`x-idempotent: false`).
     ///
     /// Sends `PUT /api/v2/files/contents/`.
     ///

@@ -17,7 +17,7 @@ use rescale::builders::TailRunFileResponse;
 use rescale::runtime::{Method, Multipart, PathPart, Request};
 use rescale::types::{self, FileUpdate, JobRequest, JobStatusValue, JobUpdate};
 use rescale::{Client, UploadSource};
-use rescale_simulator::{Simulator, SimulatorConfig};
+use rescale_simulator::{FaultSpec, Simulator, SimulatorConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -935,4 +935,53 @@ fn the_walk_finds_unlisted_fields() {
     spec.walk(&root("Job"), &job, "$", &mut found);
     assert_eq!(found.closed, ["$.jobanalyses[0].hardware.gpus"]);
     assert!(found.open.is_empty());
+}
+
+/// `upload_file_put` is a `PUT` that stores a new file each time, so the spec marks it
+/// `x-idempotent: false`: a 503 is not retried (a retry could leave two files), while the same
+/// answer to an idempotent call is.
+#[tokio::test]
+async fn a_put_upload_is_not_repeated_after_a_server_error() {
+    let sim = rescale_simulator::start(SimulatorConfig::manual(STEP))
+        .await
+        .expect("simulator starts");
+    let client = Client::with_key(sim.base_url(), sim.api_key()).expect("client");
+    sim.inject_fault(
+        FaultSpec::new(503, 1)
+            .method("PUT")
+            .path_prefix("/api/v2/files/contents/"),
+    )
+    .expect("fault");
+    let failed = client
+        .upload_file_put(UploadSource::bytes("once.txt", b"1".to_vec()))
+        .send()
+        .await;
+    assert_eq!(
+        failed.err().and_then(|e| e.status()).map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert_eq!(sim.requests_seen("PUT", "files/contents/"), 1);
+    assert_eq!(
+        client
+            .list_files()
+            .send()
+            .await
+            .expect("list_files")
+            .body()
+            .count,
+        0
+    );
+
+    sim.inject_fault(
+        FaultSpec::new(503, 1)
+            .method("GET")
+            .path_prefix("/api/v2/files/"),
+    )
+    .expect("fault");
+    client
+        .list_files()
+        .send()
+        .await
+        .expect("retried after the 503");
+    assert_eq!(sim.requests_seen("GET", "files/"), 3);
 }

@@ -674,6 +674,9 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
     if !op.authenticated {
         code.line("request.no_auth();");
     }
+    if let Some(idempotent) = op.idempotent {
+        code.linef(format_args!("request.idempotent({idempotent});"));
+    }
     code.line("*request.options() = self.options;");
     code.line("Ok((self.client, request))");
 }

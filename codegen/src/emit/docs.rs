@@ -7,11 +7,7 @@ use std::borrow::Cow;
 /// The `# Errors` section of an operation's method: each documented answer that is not a
 /// success, with the first line of its description, then what can fail on the way.
 pub(crate) fn errors_section(op: &Operation) -> String {
-    let mut text = String::from(
-        "\n\n# Errors\n\nAn `Err` from `send()` is one of the documented answers below (`Error::Api`),\n\
-         or a failure on the way: transport, timeout, or an answer that does not decode.\n",
-    );
-    let mut any = false;
+    let mut list = String::new();
     for response in &op.responses {
         let status = match response.status {
             StatusMatch::Code(code) if !(200..300).contains(&code) => code.to_string(),
@@ -19,20 +15,30 @@ pub(crate) fn errors_section(op: &Operation) -> String {
             StatusMatch::Default => "other statuses".to_owned(),
             _ => continue,
         };
-        any = true;
         let first = response
             .description
             .as_deref()
             .map(first_sentence)
             .unwrap_or_default();
         if first.is_empty() {
-            text.push_str(&format!("\n- `{status}`"));
+            list.push_str(&format!("\n- `{status}`"));
         } else {
-            text.push_str(&format!("\n- `{status}`: {first}"));
+            list.push_str(&format!("\n- `{status}`: {first}"));
         }
     }
-    if !any {
-        text.push_str("\nThe spec documents no error answers for it.");
+    let mut text = String::from("\n\n# Errors\n\n");
+    if list.is_empty() {
+        text.push_str(
+            "An `Err` from `send()` is an answer that is not a success (`Error::Api`; the spec\n\
+             documents none), or a failure on the way: transport, timeout, or an answer that does\n\
+             not decode.",
+        );
+    } else {
+        text.push_str(
+            "An `Err` from `send()` is one of the documented answers below (`Error::Api`),\n\
+             or a failure on the way: transport, timeout, or an answer that does not decode.\n",
+        );
+        text.push_str(&list);
     }
     text
 }

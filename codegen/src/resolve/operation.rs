@@ -230,6 +230,7 @@ impl<'a> Resolver<'a> {
             .get("security")
             .and_then(Value::as_array)
             .is_some_and(|list| list.is_empty());
+        let idempotent = op.get("x-idempotent").and_then(Value::as_bool);
         if self.diagnostics.len() > errors_before {
             return None;
         }
@@ -247,6 +248,7 @@ impl<'a> Resolver<'a> {
             responses,
             pagination,
             authenticated,
+            idempotent,
             pointer: pointer.to_owned(),
         })
     }
