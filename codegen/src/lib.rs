@@ -170,7 +170,7 @@ pub(crate) fn config_error(spec: &str, config: &Config, message: impl Into<Strin
     Error::at_position(&config.file_name, spec, Diagnostic::new("", message), None)
 }
 
-/// Whether `path` is `::`-separated identifiers (`crate::runtime`, `rescale::runtime`).
+/// Whether `path` is `::`-separated identifiers (`openapi_gen_runtime`, `crate::policy::POLICY`).
 pub fn is_rust_path(path: &str) -> bool {
     !path.is_empty()
         && path.split("::").all(|segment| {

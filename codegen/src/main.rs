@@ -139,7 +139,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
         && !openapi_gen::is_rust_path(path)
     {
         return usage_error(&format!(
-            "`--runtime-path {path}` is not a Rust path (e.g. `crate::runtime`)"
+            "`--runtime-path {path}` is not a Rust path (e.g. `openapi_gen_runtime`)"
         ));
     }
     Parsed::Run(Box::new(args))
