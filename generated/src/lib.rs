@@ -29,6 +29,7 @@ pub use openapi_gen_runtime as runtime;
 
 pub mod policy;
 pub mod transfer;
+pub mod waiter;
 
 include!("generated.rs");
 
@@ -37,6 +38,7 @@ pub use runtime::{
     UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
+pub use waiter::{JobEnd, JobWaiter, WaitError};
 
 impl Client {
     /// A client for `base_url` (such as `https://platform.rescale.com`) with an API key.
