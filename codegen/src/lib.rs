@@ -24,10 +24,12 @@ pub mod emit;
 pub mod ir;
 pub mod locate;
 pub mod names;
+pub mod package;
 pub mod resolve;
 pub mod value;
 
 pub use diag::{Diagnostic, Error};
+pub use package::{CrateConfig, CrateFile, RuntimeSource, generate_crate};
 
 /// Settings of one generation. Build with [`Config::new`] and the setters.
 #[derive(Debug, Clone)]
@@ -119,28 +121,7 @@ enum Release {
 
 /// Checks the configuration, parses, resolves and emits.
 fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Error> {
-    let paths = [
-        (
-            "runtime path",
-            Some(&config.runtime_path),
-            "give the runtime crate or module, such as `openapi_gen_runtime` or `crate::runtime`",
-        ),
-        (
-            "policy path",
-            config.policy.as_ref(),
-            "give the path of a `const` `ApiPolicy`, such as `crate::policy::POLICY`",
-        ),
-    ];
-    for (what, path, help) in paths {
-        if let Some(path) = path.filter(|path| !is_rust_path(path)) {
-            return Err(Error::at_position(
-                &config.file_name,
-                spec,
-                Diagnostic::new("", format!("the {what} `{path}` is not a Rust path")).help(help),
-                None,
-            ));
-        }
-    }
+    check_config(spec, config)?;
     let root = parse(spec, config)?;
     let api = resolve_tree(&root, spec, config)?;
     if release == Release::Leak {
@@ -155,7 +136,41 @@ fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Err
     Ok(code)
 }
 
-/// Whether `path` is `::`-separated identifiers (`crate::runtime`, `rescale::runtime`).
+/// Checks the settings that name Rust paths.
+pub(crate) fn check_config(spec: &str, config: &Config) -> Result<(), Error> {
+    let paths = [
+        (
+            "runtime path",
+            Some(&config.runtime_path),
+            "give the runtime crate or module, such as `openapi_gen_runtime` or `crate::runtime`",
+        ),
+        (
+            "policy path",
+            config.policy.as_ref(),
+            "give the path of a `const` `ApiPolicy`, such as `crate::policy::POLICY`",
+        ),
+    ];
+    for (what, path, help) in paths {
+        if let Some(path) = path.filter(|path| !is_rust_path(path)) {
+            let diagnostic =
+                Diagnostic::new("", format!("the {what} `{path}` is not a Rust path")).help(help);
+            return Err(Error::at_position(
+                &config.file_name,
+                spec,
+                diagnostic,
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An error about the settings rather than a place in the spec.
+pub(crate) fn config_error(spec: &str, config: &Config, message: impl Into<String>) -> Error {
+    Error::at_position(&config.file_name, spec, Diagnostic::new("", message), None)
+}
+
+/// Whether `path` is `::`-separated identifiers (`openapi_gen_runtime`, `crate::policy::POLICY`).
 pub fn is_rust_path(path: &str) -> bool {
     !path.is_empty()
         && path.split("::").all(|segment| {

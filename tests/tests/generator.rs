@@ -275,3 +275,56 @@ fn fuzz_regressions_do_not_panic() {
         let _ = generate(&text, &Config::new("fuzz.yaml"));
     }
 }
+
+/// `generate_crate` writes a whole crate: the manifest names the runtime, the README and the
+/// crate docs carry a call drawn from the spec, the code is what `generate` gives. (That the
+/// crates build, with clippy and rustdoc, is `scripts/check-public-specs.sh`, which CI runs.)
+#[test]
+fn crate_mode_writes_a_whole_crate() {
+    let spec = rescale_tests::read_data("specs/petstore.yaml");
+    let config = Config::new("petstore.yaml");
+    let files =
+        openapi_gen::generate_crate(&spec, &config, &openapi_gen::CrateConfig::default()).unwrap();
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .contents
+            .as_str()
+    };
+    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    assert_eq!(
+        paths,
+        ["Cargo.toml", "README.md", "src/lib.rs", "src/generated.rs"]
+    );
+    assert!(file("Cargo.toml").contains("name = \"swagger-petstore-client\""));
+    assert!(file("Cargo.toml").contains(&format!(
+        "openapi-gen-runtime = \"{}\"",
+        openapi_gen::package::RUNTIME_VERSION
+    )));
+    for text in [file("README.md"), file("src/lib.rs")] {
+        assert!(text.contains("swagger_petstore_client::Client::from_env()?"));
+        assert!(text.contains("client.list_pets().send().await?"));
+    }
+    assert_eq!(file("src/generated.rs"), generate(&spec, &config).unwrap());
+
+    let named = openapi_gen::CrateConfig {
+        name: Some("pets".into()),
+        runtime: openapi_gen::RuntimeSource::Path("../runtime".into()),
+        ..Default::default()
+    };
+    let files = openapi_gen::generate_crate(&spec, &config, &named).unwrap();
+    assert!(files[0].contents.contains("name = \"pets\""));
+    assert!(
+        files[0]
+            .contents
+            .contains("openapi-gen-runtime = { path = \"../runtime\"")
+    );
+    let bad = openapi_gen::CrateConfig {
+        name: Some("not a name".into()),
+        ..Default::default()
+    };
+    let err = openapi_gen::generate_crate(&spec, &config, &bad).unwrap_err();
+    assert!(err.to_string().contains("not a package name"), "{err}");
+}

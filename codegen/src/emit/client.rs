@@ -118,7 +118,7 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
 
 /// The prefix of the environment variables the client reads: the configured one, else one from
 /// the title.
-fn env_prefix(api: &Api, config: &Config) -> String {
+pub(crate) fn env_prefix(api: &Api, config: &Config) -> String {
     config
         .env_prefix
         .clone()
@@ -183,6 +183,39 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
     ];
     let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
     code.line(&code::struct_lit(code.indent(), &head, &fields, ";"));
+}
+
+/// A call for a usage example: the first operation (`GET` ones first) whose required inputs are
+/// all strings, whole numbers or booleans, as `list_pets()` or `get_pet("pet_id")`, with its
+/// method and path. `None` when no operation is that simple.
+pub(crate) fn usage_example(api: &Api) -> Option<(String, String)> {
+    let simple = |op: &&Operation| {
+        op.body.as_ref().is_none_or(|body| !body.required)
+            && op.params.iter().filter(|p| p.required).all(|p| {
+                matches!(
+                    resolved(api, &p.ty),
+                    TypeRef::String | TypeRef::Integer(_) | TypeRef::Boolean
+                )
+            })
+    };
+    let op = api
+        .operations
+        .iter()
+        .filter(|op| op.method == "GET")
+        .find(simple)
+        .or_else(|| api.operations.iter().find(simple))?;
+    let args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| match resolved(api, &p.ty) {
+            TypeRef::Integer(_) => "1".to_owned(),
+            TypeRef::Boolean => "true".to_owned(),
+            _ => string_lit(&p.name),
+        })
+        .collect();
+    let call = format!("{}({})", op.rust_name, args.join(", "));
+    Some((call, format!("{} {}", op.method, op.path)))
 }
 
 /// An array of struct literals (`path { fields }`). A single element is written inside the
