@@ -34,8 +34,7 @@ pub mod waiter;
 include!("generated.rs");
 
 pub use runtime::{
-    ApiError, ApiErrorKind, ApiResponse, ByteStream, ClientBuilder, Error, RateLimit, RetryPolicy,
-    UploadSource,
+    ApiError, ApiErrorKind, ApiResponse, ByteStream, Error, RateLimit, RetryPolicy, UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
 pub use waiter::{JobEnd, JobWaiter, WaitError};
