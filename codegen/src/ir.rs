@@ -206,10 +206,10 @@ pub enum TypeRef {
     String,
     /// A whole number.
     Integer(IntKind),
-    /// `f32` (`format: float`).
-    Float,
-    /// `f64`.
-    Double,
+    /// A JSON number that is not declared whole (`type: number`, any `format`), as
+    /// `serde_json::Number`: it keeps the number's kind, so `13` is written back as `13` and `1.0`
+    /// as `1.0` (an `f64` would turn `13` into `13.0`). `as_f64()` gives the float.
+    Number,
     /// `bool`.
     Boolean,
     /// Any JSON value (`serde_json::Value`), for schemas with no usable type.
@@ -319,6 +319,8 @@ pub struct Param {
     pub deep_object: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Where the parameter is declared in the spec (JSON pointer), for diagnostics.
+    pub pointer: String,
 }
 
 /// A request body.

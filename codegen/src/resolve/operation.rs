@@ -334,6 +334,7 @@ impl<'a> Resolver<'a> {
             explode,
             deep_object: style == Some("deepObject"),
             docs: docs_of(param),
+            pointer: pointer.to_owned(),
         })
     }
 
@@ -358,33 +359,51 @@ impl<'a> Resolver<'a> {
         }
         literal.push_str(rest);
         literals.push(literal);
+        // Declared path parameters the template does not name: a misspelt one is the likely
+        // match of an undeclared name.
+        let strays: Vec<&Param> = params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path && !names_in_path.contains(&p.name))
+            .collect();
         for name in &names_in_path {
             if !params
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.name == name)
             {
+                // The name is in the path template: point at it, not at the operation.
+                let help = match strays.as_slice() {
+                    [stray] => format!(
+                        "the operation declares the path parameter `{}` instead: rename one of them so they match",
+                        stray.name
+                    ),
+                    _ => format!(
+                        "add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+                    ),
+                };
                 self.error(
-                    Diagnostic::new(pointer, format!("path parameter `{{{name}}}` of `{path}` is not declared"))
-                        .help(format!("add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`")),
+                    Diagnostic::new(
+                        join("/paths", path),
+                        format!("path parameter `{{{name}}}` of `{path}` is not declared"),
+                    )
+                    .help(help)
+                    .at_key(),
                 );
             }
         }
-        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            if !names_in_path.contains(&param.name) {
-                self.error(
-                    Diagnostic::new(
-                        pointer,
-                        format!(
-                            "path parameter `{}` does not appear in `{path}`",
-                            param.name
-                        ),
-                    )
-                    .help(format!(
-                        "add `{{{}}}` to the path, or change the parameter's `in`",
+        for param in strays {
+            self.error(
+                Diagnostic::new(
+                    join(&param.pointer, "name"),
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`",
                         param.name
-                    )),
-                );
-            }
+                    ),
+                )
+                .help(format!(
+                    "add `{{{}}}` to the path, or change the parameter's `in`",
+                    param.name
+                )),
+            );
         }
         // Path parameters first, in the order the path names them; the rest keep spec order.
         params.sort_by_key(|p| match p.location {

@@ -9,8 +9,8 @@
 //! - an object with only `additionalProperties` becomes a map;
 //! - strings stay `String` whatever their `format` (dates included), so a round trip keeps their
 //!   exact text; `format: binary` is bytes to upload or download;
-//! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are `f64` (`f32` for
-//!   `format: float`);
+//! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are
+//!   `serde_json::Number` whatever their `format`, so a whole number stays whole (`13`, not `13.0`);
 //! - `const` without `type` has the type of its value (the value itself is not checked);
 //! - anything else (no type, type lists such as `[string, integer]`, `not`, `if`/`then`) is kept
 //!   as raw JSON (`serde_json::Value`).
@@ -296,9 +296,9 @@ impl<'a> Resolver<'a> {
             }
             Some("integer") => TypeRef::Integer(int_kind(format)),
             Some("number") => match format {
-                "float" => TypeRef::Float,
                 "int32" | "int64" | "integer" => TypeRef::Integer(int_kind(format)),
-                _ => TypeRef::Double,
+                // `float` and `double` too: the kind of the number sent must survive.
+                _ => TypeRef::Number,
             },
             Some("boolean") => TypeRef::Boolean,
             Some("null") => TypeRef::Option(Box::new(TypeRef::Any)),
