@@ -135,8 +135,8 @@ fn generated_code_is_laid_out_as_rustfmt_would() {
         "oxide-nexus.json",
     ] {
         specs.push((
-            format!("specs/{name}"),
-            rescale_tests::shared_dir().join("specs").join(name),
+            format!("tests/data/specs/{name}"),
+            repo_root().join("tests/data/specs").join(name),
         ));
     }
     let dir = tempfile::tempdir().unwrap();
