@@ -390,6 +390,8 @@ pub struct Response {
     pub media_type: Option<String>,
     /// `description`.
     pub description: Option<String>,
+    /// Where the response object is in the spec (after `$ref`s).
+    pub pointer: String,
 }
 
 /// The body of an answer.

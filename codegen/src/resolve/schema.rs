@@ -271,16 +271,26 @@ impl<'a> Resolver<'a> {
             } else if map.contains_key("items") {
                 Some("array")
             } else {
-                // OpenAPI 3.1 `const` without `type`: the type of the value.
-                match map.get("const") {
-                    Some(Value::String(_)) => Some("string"),
-                    Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
-                    Some(Value::Float(_)) => Some("number"),
-                    Some(Value::Bool(_)) => Some("boolean"),
-                    _ => None,
-                }
+                None
             }
         });
+        if guessed.is_none()
+            && let Some(Value::Array(types)) = map.get("type")
+        {
+            let listed: Vec<&str> = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            self.warn(
+                Diagnostic::new(
+                    join(pointer, "type"),
+                    format!("a value of several types ({})", listed.join(", ")),
+                )
+                .note("it is read as `serde_json::Value`"),
+            );
+            return TypeRef::Any;
+        }
         match guessed {
             Some("string") => {
                 let binary = format == "binary"
@@ -509,7 +519,18 @@ impl<'a> Resolver<'a> {
     /// Merges the parts of an `allOf` (and the schema's own properties) into one struct.
     fn merged_struct(&mut self, pointer: &str, map: &'a Object, name: &str) -> TypeKind {
         let mut parts: Vec<(String, &'a Object)> = Vec::new();
+        let before = self.diagnostics.len();
         if !self.collect_all_of(pointer, map, &mut parts, 0) {
+            if self.diagnostics.len() == before {
+                self.warn(
+                    Diagnostic::new(
+                        join(pointer, "allOf"),
+                        format!("`{name}` combines parts that are not all objects (a union, an enum or a scalar type)"),
+                    )
+                    .note(format!("`{name}` is read as `serde_json::Value`"))
+                    .help("make every `allOf` part an object schema to get a struct"),
+                );
+            }
             return TypeKind::Alias(TypeRef::Any);
         }
         TypeKind::Struct(self.structure(&parts, name))
@@ -759,8 +780,8 @@ fn variant_name_for(member: &Value, index: usize) -> String {
 }
 
 /// Marks the fields and variants that need `Box` because a type contains itself through them,
-/// and returns the pointers of types that are only aliases of each other in a cycle.
-pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
+/// and returns the indexes of types that are only aliases of each other in a cycle.
+pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<usize> {
     let count = types.len();
     let direct = |ty: &TypeRef| -> Option<usize> {
         match ty {
@@ -812,7 +833,6 @@ pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
                 .filter(|&other| component[other] == component[index])
                 .all(|other| matches!(types[other].kind, TypeKind::Alias(_)))
         })
-        .map(|index| types[index].pointer.clone())
         .collect()
 }
 
