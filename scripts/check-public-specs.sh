@@ -71,7 +71,7 @@ for spec in "$specs_dir"/*.yaml "$specs_dir"/*.json "$repo"/tests/specs/*.yaml "
   base="$(basename "$spec")"
   case "$base" in *"$filter"*) ;; *) continue ;; esac
   name="$(echo "${base%.*}" | tr 'A-Z.' 'a-z-' | tr -c 'a-z0-9\n-' '-')"
-  case "$spec" in "$repo"/tests/*) name="fixture-$name" ;; *) name="spec-$name" ;; esac
+  case "$spec" in "$repo"/tests/specs/*) name="fixture-$name" ;; *) name="spec-$name" ;; esac
   add_crate "$name" "$spec"
 done
 # Crates of specs not selected this time would still be checked: remove them. Selected ones are
