@@ -1,10 +1,11 @@
-//! Generates the fixture specs under `tests/specs/` (`shapes`, `operations`) so the tests can
-//! compile and exercise every schema and operation shape the generator supports.
+//! Generates the fixture specs under `tests/specs/` (`shapes`, `operations`, `collisions`) so the
+//! tests can compile and exercise every schema and operation shape the generator supports, and the
+//! names that collide once made identifiers.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const FIXTURES: &[&str] = &["shapes", "operations"];
+const FIXTURES: &[&str] = &["shapes", "operations", "collisions"];
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=build.rs");

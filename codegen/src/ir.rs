@@ -276,6 +276,46 @@ pub struct Operation {
     pub authenticated: bool,
     /// Where the operation is in the spec.
     pub pointer: String,
+    /// The name of the enum `send()` returns when the success answers differ in type
+    /// ([`Operation::needs_response_enum`]); claimed beside the builder names, so an operation
+    /// named like it (`getJob` and `getJobResponse`) cannot collide with it.
+    pub response_enum: Option<String>,
+}
+
+impl Operation {
+    /// The answers that count as success: the 2xx ones, or `default` when no 2xx is documented.
+    pub fn successes(&self) -> Vec<&Response> {
+        let has_2xx = self.responses.iter().any(|r| {
+            matches!(
+                r.status,
+                StatusMatch::Code(200..=299) | StatusMatch::Range(2)
+            )
+        });
+        self.responses
+            .iter()
+            .filter(|r| match r.status {
+                StatusMatch::Code(code) => (200..300).contains(&code),
+                StatusMatch::Range(range) => range == 2,
+                StatusMatch::Default => !has_2xx,
+            })
+            .collect()
+    }
+
+    /// The distinct bodies of the success answers, in order.
+    pub fn success_bodies(&self) -> Vec<&ResponseBody> {
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for response in self.successes() {
+            if !distinct.contains(&&response.body) {
+                distinct.push(&response.body);
+            }
+        }
+        distinct
+    }
+
+    /// Whether the success answers differ in type, so `send()` returns an enum of them.
+    pub fn needs_response_enum(&self) -> bool {
+        self.success_bodies().len() > 1
+    }
 }
 
 /// Literal text or a parameter of a path template.

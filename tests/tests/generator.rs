@@ -103,7 +103,7 @@ fn broken_specs_give_located_errors() {
 /// generate; the code is a snapshot (and `scripts/check-public-specs.sh` compiles it with clippy).
 #[test]
 fn coverage_fixtures_generate() {
-    for name in ["openapi31.yaml", "edge_cases.yaml"] {
+    for name in ["openapi31.yaml", "edge_cases.yaml", "collisions.yaml"] {
         let path = repo_root().join("tests/specs").join(name);
         let source = std::fs::read_to_string(&path).unwrap();
         let file_name = format!("tests/specs/{name}");
@@ -129,6 +129,7 @@ fn generated_code_is_laid_out_as_rustfmt_would() {
         "edge_cases.yaml",
         "operations.yaml",
         "shapes.yaml",
+        "collisions.yaml",
     ] {
         specs.push((
             format!("tests/specs/{name}"),

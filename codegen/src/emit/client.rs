@@ -837,27 +837,8 @@ impl StatusEnum {
 /// The success type, the decoding match arms, and (for several success shapes) the enum that
 /// holds them.
 fn response(api: &Api, op: &Operation) -> Decoding {
-    let success: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| match r.status {
-            StatusMatch::Code(code) => (200..300).contains(&code),
-            StatusMatch::Range(range) => range == 2,
-            StatusMatch::Default => !op.responses.iter().any(|o| {
-                matches!(
-                    o.status,
-                    StatusMatch::Code(200..=299) | StatusMatch::Range(2)
-                )
-            }),
-        })
-        .collect();
-    let distinct: Vec<&ResponseBody> = success.iter().fold(Vec::new(), |mut acc, r| {
-        if !acc.contains(&&r.body) {
-            acc.push(&r.body);
-        }
-        acc
-    });
-    match distinct.as_slice() {
+    let success = op.successes();
+    match op.success_bodies().as_slice() {
         [] => Decoding {
             ty: "runtime::Bytes".into(),
             arms: vec!["200..=299 => response.bytes().await,".into()],
@@ -873,7 +854,11 @@ fn response(api: &Api, op: &Operation) -> Decoding {
             }
         }
         _ => {
-            let enum_name = format!("{}Response", op.builder_name);
+            // The resolver named it whenever the bodies differ (`needs_response_enum`).
+            let enum_name = op
+                .response_enum
+                .clone()
+                .unwrap_or_else(|| format!("{}Response", op.builder_name));
             let mut variants: Vec<(String, String, Option<String>)> = Vec::new();
             let mut arms = Vec::new();
             let mut used = crate::names::Scope::default();

@@ -97,6 +97,14 @@ impl<'a> Resolver<'a> {
             // Whatever went wrong outside one operation drops the whole path.
             self.note_since(before, || format!("the path `{path}` is left out"));
         }
+        // The enums of several success answers live beside the builders: named once every
+        // builder has its name, so a builder keeps the name its operationId gives it.
+        for op in &mut operations {
+            if op.needs_response_enum() {
+                op.response_enum =
+                    Some(taken.builders.claim(format!("{}Response", op.builder_name)));
+            }
+        }
         operations
     }
 
@@ -293,6 +301,7 @@ impl<'a> Resolver<'a> {
             pagination,
             authenticated,
             pointer: pointer.to_owned(),
+            response_enum: None,
         })
     }
 
