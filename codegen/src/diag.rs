@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+/// Pointer building, kept here for the stages that report by pointer (see [`crate::pointer`]).
+pub use crate::pointer::{escape_segment, join};
+
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -220,21 +223,3 @@ fn render(
 }
 
 impl std::error::Error for Error {}
-
-/// Escapes one JSON-pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
-    if segment.contains(['~', '/']) {
-        segment.replace('~', "~0").replace('/', "~1")
-    } else {
-        segment.to_owned()
-    }
-}
-
-/// `base` plus one segment.
-pub fn join(base: &str, segment: &str) -> String {
-    let mut pointer = String::with_capacity(base.len() + segment.len() + 1);
-    pointer.push_str(base);
-    pointer.push('/');
-    pointer.push_str(&escape_segment(segment));
-    pointer
-}

@@ -4,7 +4,7 @@
 
 use crate::emit::type_name;
 use crate::ir::{Api, ResponseBody, TypeKind};
-use crate::resolve::pointer_get;
+use crate::pointer::get as pointer_get;
 use crate::value::Value;
 use crate::{Config, Error};
 
@@ -105,13 +105,13 @@ fn examples_of(root: &Value, api: &Api) -> Vec<Example> {
 
 /// Follows one `$ref` (to `#/components/examples/...`), if the node is one.
 fn follow_ref<'v>(root: &'v Value, pointer: String, node: &'v Value) -> (String, &'v Value) {
-    if let Some(target) = node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        && let Some(found) = pointer_get(root, target)
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str)
+        && reference.starts_with('#')
     {
-        return (target.to_owned(), found);
+        let target = crate::pointer::from_reference(reference);
+        if let Some(found) = pointer_get(root, &target) {
+            return (target.into_owned(), found);
+        }
     }
     (pointer, node)
 }

@@ -28,6 +28,7 @@ pub mod examples;
 pub mod ir;
 pub mod locate;
 pub mod names;
+pub mod pointer;
 pub mod resolve;
 pub mod value;
 

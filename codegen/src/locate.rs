@@ -100,7 +100,8 @@ enum Walk {
 
 /// The deepest node along `pointer` in `source`; `None` if not even the root can be read.
 fn find(source: &str, pointer: &str) -> Option<Found> {
-    let segments = pointer_segments(pointer);
+    // Decoded by `crate::pointer`, as the resolver decodes them.
+    let segments = crate::pointer::segments(pointer);
     let walk = if looks_like_json(source) {
         match follow_guarded(Syntax::Json, source, &segments) {
             // Not strict JSON; it may still be YAML flow syntax (comments, unquoted keys, ...).
@@ -124,89 +125,6 @@ fn looks_like_json(source: &str) -> bool {
     source
         .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
         .starts_with(['{', '['])
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pointers
-
-/// The unescaped segments of `pointer`; none for the root (and for strings that are not pointers).
-fn pointer_segments(pointer: &str) -> Vec<String> {
-    let pointer = match pointer.strip_prefix('#') {
-        Some(fragment) => percent_decode(fragment),
-        None => Cow::Borrowed(pointer),
-    };
-    match pointer.strip_prefix('/') {
-        Some(rest) => rest.split('/').map(unescape_segment).collect(),
-        None => Vec::new(),
-    }
-}
-
-/// Decodes `%XX` escapes of a URI fragment; a `%` not followed by two hex digits is kept as is,
-/// and bytes that do not form UTF-8 become U+FFFD.
-fn percent_decode(fragment: &str) -> Cow<'_, str> {
-    if !fragment.contains('%') {
-        return Cow::Borrowed(fragment);
-    }
-    let bytes = fragment.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&high), Some(&low)) => hex_digit(high).zip(hex_digit(low)),
-            _ => None,
-        };
-        match escaped {
-            Some((high, low)) => {
-                decoded.push(high << 4 | low);
-                i += 3;
-            }
-            None => {
-                decoded.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
-}
-
-/// Undoes RFC 6901 escaping: `~1` is `/` and `~0` is `~` (a `~` followed by anything else is kept).
-fn unescape_segment(segment: &str) -> String {
-    let mut unescaped = String::with_capacity(segment.len());
-    let mut chars = segment.chars().peekable();
-    while let Some(c) = chars.next() {
-        let replacement = match (c, chars.peek()) {
-            ('~', Some('0')) => Some('~'),
-            ('~', Some('1')) => Some('/'),
-            _ => None,
-        };
-        match replacement {
-            Some(replacement) => {
-                chars.next();
-                unescaped.push(replacement);
-            }
-            None => unescaped.push(c),
-        }
-    }
-    unescaped
-}
-
-/// The sequence index a segment names: `0` or a decimal number without leading zeros that fits
-/// in `usize`. Anything else (including `-`, "past the end") names no item.
-fn array_index(segment: &str) -> Option<usize> {
-    let canonical = segment == "0"
-        || (segment.starts_with(|c: char| matches!(c, '1'..='9'))
-            && segment.bytes().all(|b| b.is_ascii_digit()));
-    if canonical {
-        segment.parse().ok()
-    } else {
-        None
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,7 +301,7 @@ impl<'a> Cursor<'a> {
                 self.skip(&value)?;
             },
             Kind::Sequence => {
-                let Some(index) = array_index(segment) else {
+                let Some(index) = crate::pointer::index(segment) else {
                     return Ok(None);
                 };
                 let mut position = 0;
@@ -1321,7 +1239,8 @@ second: document
             let source: String = chars.into_iter().collect();
             for pointer in pointers {
                 // Without `follow_guarded`, which would hide a panic in this module.
-                let segments = pointer_segments(pointer);
+                // Decoded by `crate::pointer`, as the resolver decodes them.
+                let segments = crate::pointer::segments(pointer);
                 for syntax in [Syntax::Json, Syntax::Yaml] {
                     let found = match follow(syntax, &source, &segments) {
                         Walk::Complete(found) => Some(found),

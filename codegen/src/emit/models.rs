@@ -99,12 +99,8 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
 }
 
 fn schema_name(def: &TypeDef) -> String {
-    def.pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or(&def.name)
-        .replace("~1", "/")
-        .replace("~0", "~")
+    let last = def.pointer.rsplit('/').next().unwrap_or(&def.name);
+    crate::pointer::unescape_segment(last).into_owned()
 }
 
 /// How a field is declared: the Rust type and serde attributes.

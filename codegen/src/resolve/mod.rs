@@ -1,6 +1,7 @@
 //! Resolve a loaded spec into the [`ir`](crate::ir): follow `$ref`s, decide every name, check what
 //! the generator relies on, and collect every problem with its JSON pointer.
 
+mod graph;
 mod operation;
 mod schema;
 
@@ -144,7 +145,7 @@ impl<'a> Resolver<'a> {
         self.register_components();
         self.lower_components();
         let operations = self.operations();
-        for index in schema::mark_boxes(&mut self.types) {
+        for index in graph::mark_boxes(&mut self.types) {
             let pointer = self.types[index].pointer.clone();
             let name = self.types[index].name.clone();
             self.error(
@@ -158,7 +159,7 @@ impl<'a> Resolver<'a> {
             // What a lenient generation makes of it; a strict one stops here.
             self.types[index].kind = crate::ir::TypeKind::Alias(TypeRef::Any);
         }
-        schema::break_alias_cycles(&mut self.types);
+        graph::break_alias_cycles(&mut self.types);
         Api {
             title,
             version,
@@ -475,7 +476,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let target_pointer = percent_decode(fragment);
+        let target_pointer = crate::pointer::percent_decode(fragment).into_owned();
         match pointer_get(self.root, &target_pointer) {
             Some(target) => Some((target_pointer, target)),
             None => {
@@ -499,7 +500,7 @@ impl<'a> Resolver<'a> {
     fn suggest_ref(&self, pointer: &str) -> Option<String> {
         let (parent, last) = pointer.rsplit_once('/')?;
         let siblings = pointer_get(self.root, parent)?.as_object()?;
-        let last = unescape(last);
+        let last = crate::pointer::unescape_segment(last);
         siblings
             .keys()
             .map(|key| {
@@ -572,46 +573,7 @@ fn host_of(url: &str) -> String {
 
 /// The node at a JSON pointer.
 pub(crate) fn pointer_get<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    let mut current = root;
-    for segment in pointer.strip_prefix('/')?.split('/') {
-        let segment = unescape(segment);
-        current = match current {
-            Value::Object(map) => map.get(segment.as_ref())?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(current)
-}
-
-fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') {
-        segment.replace("~1", "/").replace("~0", "~").into()
-    } else {
-        segment.into()
-    }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    crate::pointer::get(root, pointer)
 }
 
 /// Levenshtein distance, for "did you mean" hints.
