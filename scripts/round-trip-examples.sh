@@ -21,18 +21,12 @@ gen="$target/debug/openapi-gen"
 
 cargo build --quiet -p openapi-gen --bin openapi-gen --manifest-path "$repo/Cargo.toml"
 mkdir -p "$scratch/crates"
-{
-  echo '[workspace]'
-  echo 'resolver = "3"'
-  echo 'members = ["crates/*"]'
-  echo
-  echo '[workspace.dependencies]'
-  sed -n '/^\[workspace.dependencies\]/,/^\[/p' "$repo/Cargo.toml" | grep -v '^\[' | grep -v 'path *=' | grep -v '^$'
-} > "$scratch/Cargo.toml.new"
+# The workspace of the generated crates, with the repo's lock file so the dependency versions are
+# the ones the runtime is tested with.
+printf '[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n' > "$scratch/Cargo.toml.new"
 cmp -s "$scratch/Cargo.toml.new" "$scratch/Cargo.toml" || mv "$scratch/Cargo.toml.new" "$scratch/Cargo.toml"
 rm -f "$scratch/Cargo.toml.new"
 [ -f "$scratch/Cargo.lock" ] || cp "$repo/Cargo.lock" "$scratch/Cargo.lock"
-deps="$(sed -n '/^\[dependencies\]/,/^\[/p' "$repo/generated/Cargo.toml" | grep -v '^\[' | grep -v '^$')"
 
 specs=()
 for spec in "$repo/spec/rescale.yaml" "$specs_dir"/*.yaml "$specs_dir"/*.json; do
@@ -42,14 +36,6 @@ done
 [ "${#specs[@]}" -gt 0 ] || { echo "no spec matches \`$filter\`" >&2; exit 2; }
 
 python3 "$repo/scripts/round-trip-examples.py" "$gen" "$scratch" "${specs[@]}"
-while read -r name; do
-  [ -n "$name" ] || continue
-  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n%s\n' \
-    "$name" "$deps" > "$scratch/crates/$name/Cargo.toml.new"
-  cmp -s "$scratch/crates/$name/Cargo.toml.new" "$scratch/crates/$name/Cargo.toml" \
-    || mv "$scratch/crates/$name/Cargo.toml.new" "$scratch/crates/$name/Cargo.toml"
-  rm -f "$scratch/crates/$name/Cargo.toml.new"
-done < "$scratch/crates.txt"
 # Crates of specs not selected this time: removed, so the workspace tests only the selection.
 for dir in "$scratch"/crates/*/; do
   grep -qx "$(basename "$dir")" "$scratch/crates.txt" || rm -rf "$dir"

@@ -23,16 +23,14 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Generates `specs/{name}.yaml` into `OUT_DIR/{file name}.rs`, against the `rescale` crate's
-/// runtime (so the operations come as the `ClientExt` trait), leniently or not.
+/// Generates `specs/{name}.yaml` into `OUT_DIR/{file name}.rs`, each with its own `Client` type
+/// over the runtime crate, leniently or not.
 fn generate(name: &str, lenient: bool) -> Result<(), String> {
     let spec_path = format!("specs/{name}.yaml");
     println!("cargo:rerun-if-changed={spec_path}");
     let spec = std::fs::read_to_string(&spec_path)
         .map_err(|err| format!("cannot read {spec_path}: {err}"))?;
-    let config = openapi_gen::Config::new(format!("tests/{spec_path}"))
-        .runtime_path("rescale::runtime")
-        .lenient(lenient);
+    let config = openapi_gen::Config::new(format!("tests/{spec_path}")).lenient(lenient);
     let code = openapi_gen::generate(&spec, &config).map_err(|err| err.to_string())?;
     let out_dir = std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?;
     let file = name.rsplit('/').next().unwrap_or(name);

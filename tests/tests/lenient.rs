@@ -9,9 +9,8 @@ mod lenient {
     include!(concat!(env!("OUT_DIR"), "/broken_parts.rs"));
 }
 
-use lenient::ClientExt;
+use lenient::Client;
 use lenient::types;
-use rescale::runtime::Client;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,7 +18,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
 async fn the_operations_that_are_not_broken_work() {
     let server = MockServer::start().await;
-    let client = Client::builder(&lenient::API)
+    let client = Client::builder()
         .base_url(server.uri())
         .api_key("k")
         .build()
