@@ -134,8 +134,10 @@ def main():
                 if os.environ.get("VERBOSE"):
                     print(f"  invalid example #{example['pointer']}: {problem}", file=sys.stderr)
         name = crate_name(spec_path)
-        names.append(name)
         print(f"{name:45} {len(listed):5} examples, {invalid:4} invalid (skipped), {len(valid):5} to round-trip")
+        if not valid:
+            continue
+        names.append(name)
         directory = os.path.join(scratch, "crates", name)
         os.makedirs(os.path.join(directory, "tests"), exist_ok=True)
         # The crate as users get it (`openapi-gen --crate`), the runtime from this checkout.
@@ -172,7 +174,7 @@ def main():
             "",
             "#[test]",
             "fn valid_examples_round_trip() {",
-            "    let mut failures = Vec::new();",
+            "    let mut failures: Vec<String> = Vec::new();",
         ]
         for example in valid:
             text = json.dumps(example["value"], ensure_ascii=False)
