@@ -201,6 +201,10 @@ fn closes_link(line: &str) -> bool {
 /// rustdoc reads `[Name]` as a link to a Rust item that does not exist), and bare URLs get angle
 /// brackets (rustdoc's `bare_urls` lint). Code spans are left alone.
 pub(crate) fn rustdoc_safe(line: &str) -> Cow<'_, str> {
+    if line.contains('\t') {
+        // Also for lines that do not come through `push_text` (enum value descriptions).
+        return Cow::Owned(rustdoc_safe(&line.replace('\t', "    ")).into_owned());
+    }
     // Most lines hold nothing rustdoc could misread: use them as they are.
     if !line.contains(['[', ']', '<']) && !line.contains("http") {
         return Cow::Borrowed(line);
@@ -412,6 +416,7 @@ mod tests {
     #[test]
     fn tabs_become_spaces() {
         assert_eq!(text("a\tb\n- x\n\ty"), ["a    b", "- x", "  y"]);
+        assert_eq!(rustdoc_safe("a\t[b]"), "a    \\[b\\]");
     }
 
     #[test]
