@@ -184,6 +184,9 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// `discriminator.propertyName`, when the spec names one and every variant has a tag value.
     pub discriminator: Option<String>,
+    /// The name of the variant that keeps a value no alternative takes: `Other`, or
+    /// `Unrecognized` when an alternative is named `Other` (then a free numbered name).
+    pub other_name: String,
 }
 
 /// One alternative of a union.

@@ -41,3 +41,13 @@ fn an_operation_named_like_another_ones_answer_enum_keeps_its_name() {
         ["a", "A", "-1", "Other", ""]
     );
 }
+
+#[test]
+fn union_alternatives_named_like_the_catch_all_leave_it_a_free_name() {
+    let other: types::Catchall = serde_json::from_value(json!({"a": "x"})).unwrap();
+    assert!(matches!(other, types::Catchall::Other(_)));
+    let unrecognized: types::Catchall = serde_json::from_value(json!({"b": "y"})).unwrap();
+    assert!(matches!(unrecognized, types::Catchall::Unrecognized(_)));
+    let neither: types::Catchall = serde_json::from_value(json!(7)).unwrap();
+    assert_eq!(neither, types::Catchall::Unrecognized2(json!(7)));
+}

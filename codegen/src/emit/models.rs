@@ -392,11 +392,7 @@ fn match_arm(code: &mut Code, pattern: &str, value: &str) {
 }
 
 fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
-    let other = if u.variants.iter().any(|v| v.rust_name == "Other") {
-        "Unrecognized"
-    } else {
-        "Other"
-    };
+    let other = u.other_name.as_str();
     let payloads: Vec<String> = u
         .variants
         .iter()

@@ -653,8 +653,15 @@ impl<'a> Resolver<'a> {
             && variants
                 .iter()
                 .all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_)));
+        // The catch-all is named with the alternatives, from the same scope.
+        let other_name = if scope.contains("Other") {
+            scope.claim("Unrecognized".to_owned())
+        } else {
+            scope.claim("Other".to_owned())
+        };
         TypeKind::Union(Union {
             variants,
+            other_name,
             discriminator: if tagged {
                 property.map(str::to_owned)
             } else {
