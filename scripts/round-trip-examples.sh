@@ -41,6 +41,6 @@ for dir in "$scratch"/crates/*/; do
   grep -qx "$(basename "$dir")" "$scratch/crates.txt" || rm -rf "$dir"
 done
 
-cargo test --quiet --manifest-path "$scratch/Cargo.toml" --workspace --test examples \
+cargo test --quiet --no-fail-fast --manifest-path "$scratch/Cargo.toml" --workspace --test examples \
   --target-dir "$scratch/target"
 echo "round-trip-examples: every valid example round-trips"

@@ -185,6 +185,23 @@ fn untagged_unions_never_drop_part_of_a_value() {
 }
 
 #[test]
+fn indirect_nulls_are_kept_apart_from_absence() {
+    let nulls: NullableParts = round_trip(json!({
+        "pages": null, "droplet": null, "window": null, "big": 9223372036854775808u64
+    }));
+    assert_eq!(nulls.pages, Some(None));
+    assert_eq!(nulls.droplet, Some(None));
+    assert_eq!(nulls.window, None);
+    assert_eq!(nulls.big, Some(9223372036854775808u64));
+    let absent: NullableParts = round_trip(json!({"window": {"start": "s"}}));
+    assert_eq!((absent.pages, absent.droplet), (None, None));
+    assert!(
+        serde_json::from_value::<NullableParts>(json!({})).is_ok(),
+        "a required nullable field may be absent when decoding a struct on its own"
+    );
+}
+
+#[test]
 fn numbers_keep_their_kind() {
     let whole: Measure = round_trip(json!({"id": 13, "ratio": 0.1, "size": 1e300}));
     assert!(whole.id.is_i64(), "13 stays whole");

@@ -49,6 +49,47 @@ fn is_nullable(map: &Object) -> bool {
             .get("enum")
             .and_then(Value::as_array)
             .is_some_and(|values| values.iter().any(|v| matches!(v, Value::Null)))
+        || union_accepts_null(map)
+}
+
+/// Keywords that describe a schema without constraining its values.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// A schema that accepts any value, `null` included: `{}`, `true`, or annotations only.
+fn accepts_anything(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(accepts) => *accepts,
+        Value::Object(map) => map
+            .keys()
+            .all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-")),
+        _ => false,
+    }
+}
+
+/// A `oneOf`/`anyOf` with a member that accepts `null` (`type: 'null'`, `nullable: true`, or a
+/// schema that accepts anything, as DigitalOcean's `pages: {anyOf: [..., {}]}`): an explicit
+/// `null` must then be kept apart from an absent value.
+fn union_accepts_null(map: &Object) -> bool {
+    union_members(map).is_some_and(|(_, members)| {
+        members.iter().any(|member| {
+            is_null_schema(member)
+                || accepts_anything(member)
+                || member.get("nullable").and_then(Value::as_bool) == Some(true)
+        })
+    })
 }
 
 /// The single non-null `type`, if there is exactly one.
@@ -91,6 +132,43 @@ fn is_null_schema(value: &Value) -> bool {
 }
 
 impl<'a> Resolver<'a> {
+    /// Whether `map` accepts `null`: [`is_nullable`], or an `allOf` whose every part accepts it
+    /// (DigitalOcean's `allOf: [{$ref: nullable}, {description: ...}]`); the parts' `$ref`s are
+    /// followed one step.
+    fn accepts_null(&self, map: &Object) -> bool {
+        if is_nullable(map) {
+            return true;
+        }
+        let Some(members) = map.get("allOf").and_then(Value::as_array) else {
+            return false;
+        };
+        let own_constraints = map.keys().any(|key| {
+            key != "allOf" && !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-")
+        });
+        if own_constraints {
+            return false;
+        }
+        let mut nullable_part = false;
+        for member in members {
+            let target = match member.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let pointer = crate::pointer::from_reference(reference);
+                    match crate::pointer::get(self.root, &pointer) {
+                        Some(target) if reference.starts_with('#') => target,
+                        _ => return false,
+                    }
+                }
+                None => member,
+            };
+            if target.as_object().is_some_and(is_nullable) {
+                nullable_part = true;
+            } else if !accepts_anything(target) {
+                return false;
+            }
+        }
+        nullable_part
+    }
+
     /// The type of the schema at `pointer`, as used in a field, item, parameter or body.
     /// `hint` names any type that has to be created for it.
     pub(crate) fn schema_ref(&mut self, pointer: &str, schema: &'a Value, hint: &str) -> TypeRef {
@@ -135,7 +213,7 @@ impl<'a> Resolver<'a> {
                 return TypeRef::Any;
             };
             let sibling_nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
-            let target_nullable = target.as_object().is_some_and(is_nullable);
+            let target_nullable = target.as_object().is_some_and(|t| self.accepts_null(t));
             let ty = match self.named.get(&target_pointer) {
                 Some(&index) => TypeRef::Named(index),
                 None => {
@@ -165,7 +243,7 @@ impl<'a> Resolver<'a> {
             );
             return TypeRef::Any;
         }
-        let nullable = is_nullable(map);
+        let nullable = self.accepts_null(map);
         let ty = self.schema_body(pointer, schema, map, hint);
         if nullable { optional(ty) } else { ty }
     }
@@ -304,7 +382,7 @@ impl<'a> Resolver<'a> {
                     TypeRef::String
                 }
             }
-            Some("integer") => TypeRef::Integer(int_kind(format)),
+            Some("integer") => TypeRef::Integer(integer_kind(map, format)),
             Some("number") => match format {
                 "int32" | "int64" | "integer" => TypeRef::Integer(int_kind(format)),
                 // `float` and `double` too: the kind of the number sent must survive.
@@ -384,7 +462,7 @@ impl<'a> Resolver<'a> {
             // References, and malformed schemas (reported there), are handled as uses.
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         }
-        if is_nullable(map) {
+        if self.accepts_null(map) {
             self.nullable_types[index] = true;
         }
         if let Some(members) = map.get("allOf").and_then(Value::as_array) {
@@ -751,6 +829,22 @@ fn int_kind(format: &str) -> IntKind {
         "uint64" | "uint" => IntKind::U64,
         _ => IntKind::I64,
     }
+}
+
+/// The integer type for `format`, or without one for the range the schema allows: a `maximum`
+/// beyond `i64` with a `minimum` of 0 or more is `u64` (DigitalOcean's Kafka limits go up to
+/// 2^63, which an `i64` cannot hold).
+fn integer_kind(map: &Object, format: &str) -> IntKind {
+    if format.is_empty()
+        && let Some(Value::UInt(maximum)) = map.get("maximum")
+        && *maximum > i64::MAX as u64
+        && map
+            .get("minimum")
+            .is_some_and(|minimum| minimum.as_f64().is_some_and(|m| m >= 0.0))
+    {
+        return IntKind::U64;
+    }
+    int_kind(format)
 }
 
 /// A type name for the schema at `pointer` when it is reached through a `$ref` to somewhere other
