@@ -11,6 +11,8 @@
 # Needs python3 with PyYAML and jsonschema (what spec/validate.sh installs). Environment:
 # CARGO_TARGET_DIR (default ./target), SPECS_DIR (default tests/data/specs).
 set -euo pipefail
+# Incremental artifacts of these large one-off crates would only fill the disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
