@@ -187,8 +187,10 @@ fn untagged_unions_never_drop_part_of_a_value() {
 #[test]
 fn indirect_nulls_are_kept_apart_from_absence() {
     let nulls: NullableParts = round_trip(json!({
-        "pages": null, "droplet": null, "window": null, "big": 9223372036854775808u64
+        "pages": null, "droplet": null, "window": null, "big": 9223372036854775808u64,
+        "flush": 9223372036854775808u64
     }));
+    assert_eq!(nulls.flush, Some(9223372036854775808u64));
     assert_eq!(nulls.pages, Some(None));
     assert_eq!(nulls.droplet, Some(None));
     assert_eq!(nulls.window, None);

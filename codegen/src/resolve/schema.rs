@@ -831,16 +831,18 @@ fn int_kind(format: &str) -> IntKind {
     }
 }
 
-/// The integer type for `format`, or without one for the range the schema allows: a `maximum`
-/// beyond `i64` with a `minimum` of 0 or more is `u64` (DigitalOcean's Kafka limits go up to
-/// 2^63, which an `i64` cannot hold).
+/// The integer type for `format`, or without one for the values the schema shows: a `maximum`,
+/// `default` or `example` beyond `i64`, with no negative `minimum`, is `u64` (DigitalOcean's Kafka
+/// settings go up to 2^63, which an `i64` cannot hold).
 fn integer_kind(map: &Object, format: &str) -> IntKind {
+    let beyond_i64 =
+        |key: &str| matches!(map.get(key), Some(Value::UInt(n)) if *n > i64::MAX as u64);
+    let negative_allowed = map
+        .get("minimum")
+        .is_some_and(|minimum| minimum.as_f64().is_some_and(|m| m < 0.0));
     if format.is_empty()
-        && let Some(Value::UInt(maximum)) = map.get("maximum")
-        && *maximum > i64::MAX as u64
-        && map
-            .get("minimum")
-            .is_some_and(|minimum| minimum.as_f64().is_some_and(|m| m >= 0.0))
+        && !negative_allowed
+        && (beyond_i64("maximum") || beyond_i64("default") || beyond_i64("example"))
     {
         return IntKind::U64;
     }
