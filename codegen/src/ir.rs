@@ -184,6 +184,9 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// `discriminator.propertyName`, when the spec names one and every variant has a tag value.
     pub discriminator: Option<String>,
+    /// The name of the variant that keeps a value no alternative takes: `Other`, or
+    /// `Unrecognized` when an alternative is named `Other` (then a free numbered name).
+    pub other_name: String,
 }
 
 /// One alternative of a union.
@@ -206,10 +209,10 @@ pub enum TypeRef {
     String,
     /// A whole number.
     Integer(IntKind),
-    /// `f32` (`format: float`).
-    Float,
-    /// `f64`.
-    Double,
+    /// A JSON number that is not declared whole (`type: number`, any `format`), as
+    /// `serde_json::Number`: it keeps the number's kind, so `13` is written back as `13` and `1.0`
+    /// as `1.0` (an `f64` would turn `13` into `13.0`). `as_f64()` gives the float.
+    Number,
     /// `bool`.
     Boolean,
     /// Any JSON value (`serde_json::Value`), for schemas with no usable type.
@@ -279,6 +282,46 @@ pub struct Operation {
     pub idempotent: Option<bool>,
     /// Where the operation is in the spec.
     pub pointer: String,
+    /// The name of the enum `send()` returns when the success answers differ in type
+    /// ([`Operation::needs_response_enum`]); claimed beside the builder names, so an operation
+    /// named like it (`getJob` and `getJobResponse`) cannot collide with it.
+    pub response_enum: Option<String>,
+}
+
+impl Operation {
+    /// The answers that count as success: the 2xx ones, or `default` when no 2xx is documented.
+    pub fn successes(&self) -> Vec<&Response> {
+        let has_2xx = self.responses.iter().any(|r| {
+            matches!(
+                r.status,
+                StatusMatch::Code(200..=299) | StatusMatch::Range(2)
+            )
+        });
+        self.responses
+            .iter()
+            .filter(|r| match r.status {
+                StatusMatch::Code(code) => (200..300).contains(&code),
+                StatusMatch::Range(range) => range == 2,
+                StatusMatch::Default => !has_2xx,
+            })
+            .collect()
+    }
+
+    /// The distinct bodies of the success answers, in order.
+    pub fn success_bodies(&self) -> Vec<&ResponseBody> {
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for response in self.successes() {
+            if !distinct.contains(&&response.body) {
+                distinct.push(&response.body);
+            }
+        }
+        distinct
+    }
+
+    /// Whether the success answers differ in type, so `send()` returns an enum of them.
+    pub fn needs_response_enum(&self) -> bool {
+        self.success_bodies().len() > 1
+    }
 }
 
 /// Literal text or a parameter of a path template.
@@ -325,6 +368,8 @@ pub struct Param {
     pub allow_slashes: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Where the parameter is declared in the spec (JSON pointer), for diagnostics.
+    pub pointer: String,
 }
 
 /// A request body.
@@ -394,6 +439,8 @@ pub struct Response {
     pub media_type: Option<String>,
     /// `description`.
     pub description: Option<String>,
+    /// Where the response object is in the spec (after `$ref`s).
+    pub pointer: String,
 }
 
 /// The body of an answer.

@@ -10,6 +10,9 @@
 //! 3. [`emit`]: write the IR as formatted Rust source (rustfmt's layout, without a
 //!    parse-and-print pass).
 //!
+//! [`examples`] lists the spec's own examples with the Rust type each decodes into, for round-trip
+//! tests of the generated models.
+//!
 //! On failure the diagnostics are placed in the source ([`locate`]) and reported as
 //! `file:line:column` with the JSON pointer, what is wrong and how to fix it.
 //!
@@ -21,14 +24,16 @@
 
 pub mod diag;
 pub mod emit;
+pub mod examples;
 pub mod ir;
 pub mod locate;
 pub mod names;
 pub mod package;
+pub mod pointer;
 pub mod resolve;
 pub mod value;
 
-pub use diag::{Diagnostic, Error};
+pub use diag::{Diagnostic, Error, Warnings};
 pub use package::{CrateConfig, CrateFile, RuntimeSource, generate_crate};
 
 /// Settings of one generation. Build with [`Config::new`] and the setters.
@@ -50,6 +55,11 @@ pub struct Config {
     pub env_prefix: Option<String>,
     /// `User-Agent` the client sends (default: `<prefix>-rust-client`).
     pub user_agent: Option<String>,
+    /// Leave out what is broken (an operation, a path, a server, a security scheme; the broken
+    /// part of a schema is read as `serde_json::Value`) and generate the rest, reporting each
+    /// omission as a warning, instead of failing. Off by default: a build script should fail
+    /// on a mistake in its own spec. For vendor specs with a few mistakes.
+    pub lenient: bool,
 }
 
 impl Config {
@@ -61,6 +71,7 @@ impl Config {
             policy: None,
             env_prefix: None,
             user_agent: None,
+            lenient: false,
         }
     }
 
@@ -88,6 +99,21 @@ impl Config {
         self.user_agent = Some(agent.into());
         self
     }
+
+    /// Sets lenient mode (see [`Config::lenient`]).
+    pub fn lenient(mut self, lenient: bool) -> Self {
+        self.lenient = lenient;
+        self
+    }
+}
+
+/// Generated code and what the generator left out or approximated on the way.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The Rust source.
+    pub code: String,
+    /// Omissions (lenient mode) and approximations (constructs read as `serde_json::Value`).
+    pub warnings: Warnings,
 }
 
 impl Default for Config {
@@ -98,6 +124,12 @@ impl Default for Config {
 
 /// Generates the Rust client for the spec text `spec` (YAML or JSON).
 pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
+    pipeline(spec, config, Release::Free).map(|generated| generated.code)
+}
+
+/// [`generate`], also returning the warnings: what lenient mode left out, and constructs read
+/// as `serde_json::Value`.
+pub fn generate_with_warnings(spec: &str, config: &Config) -> Result<Generated, Error> {
     pipeline(spec, config, Release::Free)
 }
 
@@ -106,7 +138,7 @@ pub fn generate(spec: &str, config: &Config) -> Result<String, Error> {
 /// and pointless when the operating system takes the memory back at exit a moment later. The
 /// `openapi-gen` command uses it; anything that keeps running (a build script that does more, a
 /// server, tests) should call [`generate`].
-pub fn generate_then_exit(spec: &str, config: &Config) -> Result<String, Error> {
+pub fn generate_then_exit(spec: &str, config: &Config) -> Result<Generated, Error> {
     pipeline(spec, config, Release::Leak)
 }
 
@@ -120,20 +152,22 @@ enum Release {
 }
 
 /// Checks the configuration, parses, resolves and emits.
-fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Error> {
+fn pipeline(spec: &str, config: &Config, release: Release) -> Result<Generated, Error> {
     check_config(spec, config)?;
     let root = parse(spec, config)?;
-    let api = resolve_tree(&root, spec, config)?;
+    let resolved = resolve::resolve_with(&root, config.lenient)
+        .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))?;
     if release == Release::Leak {
         std::mem::forget(root);
     } else {
         drop(root);
     }
-    let code = emit::emit(&api, config);
+    let code = emit::emit(&resolved.api, config);
+    let warnings = Warnings::locate(&config.file_name, spec, resolved.warnings);
     if release == Release::Leak {
-        std::mem::forget(api);
+        std::mem::forget(resolved.api);
     }
-    Ok(code)
+    Ok(Generated { code, warnings })
 }
 
 /// Checks the settings that name Rust paths.
@@ -197,9 +231,10 @@ pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
     resolve_tree(&parse(spec, config)?, spec, config)
 }
 
-/// Resolves the parsed tree into the IR, with located errors.
+/// Resolves the parsed tree into the IR (leniently if the config says so), with located errors.
 fn resolve_tree(root: &value::Value, spec: &str, config: &Config) -> Result<ir::Api, Error> {
-    resolve::resolve(root)
+    resolve::resolve_with(root, config.lenient)
+        .map(|resolved| resolved.api)
         .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))
 }
 

@@ -1,8 +1,9 @@
 //! `openapi-gen`: generate a Rust client from an OpenAPI 3.0/3.1 spec.
 //!
 //! ```text
-//! openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix P] [--user-agent UA] [--check]
-//! openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR]
+//! openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix P] [--user-agent UA] [--lenient] [--check]
+//! openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--lenient]
+//! openapi-gen SPEC --examples [-o OUT]
 //! ```
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or `--check` found the output stale),
@@ -12,8 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix PREFIX] [--user-agent UA] [--check]
-       openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--check]
+usage: openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix PREFIX] [--user-agent UA] [--lenient] [--check]
+       openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--lenient] [--check]
+       openapi-gen SPEC --examples [-o OUT]
 
 Generates a Rust client from the OpenAPI 3.0/3.1 spec SPEC (YAML or JSON; `-` reads stdin): the code
 alone, or with --crate a whole crate (Cargo.toml, README.md, src/lib.rs, src/generated.rs) that
@@ -28,8 +30,12 @@ options:
       --runtime-path P   path of the runtime the code calls (default `openapi_gen_runtime`)
       --env-prefix P     prefix of the environment variables the client reads (default: from the title)
       --user-agent UA    User-Agent the client sends
+      --lenient          leave out what is broken (an operation, a path; a broken part of a schema
+                         becomes serde_json::Value), generate the rest, and warn about each omission
       --check            do not write: exit 1 when OUT (or a file of the crate) differs from what
                          SPEC generates
+      --examples         write the spec's examples (answers and schemas) as a JSON list of
+                         {pointer, schema, type, value}, `type` being the Rust type to decode into
   -h, --help             show this help
   -V, --version          show the version
 
@@ -44,6 +50,8 @@ struct Args {
     env_prefix: Option<String>,
     user_agent: Option<String>,
     check: bool,
+    examples: bool,
+    lenient: bool,
     crate_dir: Option<PathBuf>,
     crate_name: Option<String>,
     crate_version: Option<String>,
@@ -110,6 +118,14 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
                 args.check = true;
                 Ok(())
             }
+            "--examples" => {
+                args.examples = true;
+                Ok(())
+            }
+            "--lenient" => {
+                args.lenient = true;
+                Ok(())
+            }
             _ => return usage_error(&format!("unknown option `{arg}`")),
         };
         if let Err(exit) = result {
@@ -118,6 +134,9 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
     }
     if args.spec.is_none() {
         return usage_error("missing SPEC");
+    }
+    if args.examples && (args.check || args.crate_dir.is_some()) {
+        return usage_error("`--examples` goes with neither `--check` nor `--crate`");
     }
     if args.check && args.output.is_none() && args.crate_dir.is_none() {
         return usage_error("`--check` needs `-o OUT` or `--crate DIR`, what to compare with");
@@ -184,7 +203,17 @@ fn main() -> ExitCode {
     if let Some(agent) = args.user_agent {
         config = config.user_agent(agent);
     }
+    config = config.lenient(args.lenient);
     if let Some(dir) = args.crate_dir {
+        if args.lenient {
+            // `generate_crate` gives files only: the omissions are listed from a second pass
+            // (generation takes well under a second even on the largest specs).
+            if let Ok(generated) = openapi_gen::generate_with_warnings(&source, &config)
+                && !generated.warnings.is_empty()
+            {
+                eprint!("{}", generated.warnings);
+            }
+        }
         let crate_config = openapi_gen::CrateConfig {
             name: args.crate_name,
             version: args.crate_version.unwrap_or_else(|| "0.1.0".into()),
@@ -202,7 +231,18 @@ fn main() -> ExitCode {
         };
     }
     // The process ends right after writing: skip freeing the spec tree and the IR.
-    let code = match openapi_gen::generate_then_exit(&source, &config) {
+    let generated = if args.examples {
+        openapi_gen::examples::collect(&source, &config).map(examples_json)
+    } else {
+        openapi_gen::generate_then_exit(&source, &config).map(|generated| {
+            // Warnings go to stderr, before the code is written anywhere.
+            if !generated.warnings.is_empty() {
+                eprint!("{}", generated.warnings);
+            }
+            generated.code
+        })
+    };
+    let code = match generated {
         Ok(code) => code,
         Err(err) => {
             eprint!("{err}");
@@ -241,6 +281,24 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The examples as a pretty JSON list, one object per example.
+fn examples_json(examples: Vec<openapi_gen::examples::Example>) -> String {
+    let list: Vec<serde_json::Value> = examples
+        .into_iter()
+        .map(|e| {
+            serde_json::json!({
+                "pointer": e.pointer,
+                "schema": e.schema,
+                "type": e.rust_type,
+                "value": e.value,
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_owned());
+    text.push('\n');
+    text
 }
 
 /// Writes (or with `check`, compares) each file of a generated crate under `dir`, leaving

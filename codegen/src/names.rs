@@ -23,6 +23,15 @@ const RESERVED_TYPES: &[&str] = &[
 /// Keeps letters, digits and underscores; everything else separates words.
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    // A leading minus sign on a number is a sign, not a separator: `-1` is `minus 1` as `+1` is
+    // `plus 1` (else the two would read `_1` and `plus_1`).
+    let raw = match raw.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            out.push_str("minus ");
+            rest
+        }
+        _ => raw,
+    };
     for c in raw.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
@@ -133,7 +142,11 @@ pub fn field_name(raw: &str) -> String {
     if name.is_empty() {
         name.push_str("value");
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        // `_529` would be only underscores and digits, which rustc warns about
+        // (`just_underscores_and_digits`): name the number as a value.
+        name.insert_str(0, "v_");
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
     if NOT_RAW.contains(&name.as_str()) {
@@ -164,8 +177,10 @@ impl Scope {
             return name;
         }
         let base = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase())
-        {
+        // `self_` gives `self_2`, not `self__2` (a double underscore is not snake case).
+        let separator = if base.ends_with('_') {
+            ""
+        } else if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase()) {
             "_"
         } else {
             ""
@@ -208,6 +223,12 @@ mod tests {
         assert_eq!(field_name("1st"), "_1st");
         assert_eq!(field_name("x-rate.limit"), "x_rate_limit");
         assert_eq!(field_name("@id"), "id");
+        assert_eq!(field_name("-1"), "minus_1");
+        assert_eq!(field_name("+1"), "plus_1");
+        assert_eq!(field_name("529"), "v_529");
+        assert_eq!(field_name("1_2"), "v_1_2");
+        assert_eq!(field_name("x-1"), "x_1");
+        assert_eq!(type_name("-1"), "Minus1");
     }
 
     /// The hand-written conversions must give exactly what heck gives (the names of generated
@@ -305,6 +326,8 @@ mod tests {
         assert_eq!(scope.claim("job".into()), "job_2");
         assert_eq!(scope.claim("r#type".into()), "r#type");
         assert_eq!(scope.claim("r#type".into()), "type_2");
+        assert_eq!(scope.claim(field_name("self")), "self_");
+        assert_eq!(scope.claim(field_name("Self")), "self_2");
         let mut types = Scope::default();
         assert_eq!(types.claim("Job".into()), "Job");
         assert_eq!(types.claim("Job".into()), "Job2");

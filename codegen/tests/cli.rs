@@ -90,3 +90,38 @@ fn a_closed_stdout_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(output.status.success(), "{:?}: {stderr}", output.status);
 }
+
+#[test]
+fn lenient_generates_the_rest_and_warns() {
+    let spec = spec("lenient/broken_parts.yaml");
+    let strict = run(&[&spec]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty());
+    let lenient = run(&[&spec, "--lenient"]);
+    assert!(lenient.status.success());
+    let code = String::from_utf8(lenient.stdout).unwrap();
+    assert!(code.contains("fn list_certificates("));
+    assert!(!code.contains("fn get_certificate("));
+    let warnings = String::from_utf8(lenient.stderr).unwrap();
+    assert!(
+        warnings.contains("= note: the operation `GET /certificates/{certificate_id}` is left out"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("9 warnings in"), "{warnings}");
+}
+
+#[test]
+fn lists_examples_with_their_types() {
+    let listed = run(&[&spec("../data/specs/oxide-nexus.json"), "--examples"]);
+    assert!(listed.status.success());
+    let examples: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let first = &examples[0];
+    assert!(first["pointer"].is_string(), "{examples}");
+    assert!(first["schema"].is_string(), "{examples}");
+    assert!(
+        first["type"]
+            .as_str()
+            .is_some_and(|t| t.contains("types::")),
+        "{examples}"
+    );
+}

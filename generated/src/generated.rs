@@ -13,6 +13,17 @@ pub mod types {
         T::deserialize(deserializer).map(Some)
     }
 
+    /// Decodes `value` as `T` only if `T` keeps all of it: written back, it must give the same
+    /// JSON. An untagged union tries its alternatives with this, so a value never lands in one
+    /// that drops a property, adds a `null` or turns a whole number into a float.
+    fn decode_whole<T>(value: &serde_json::Value) -> Option<T>
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        let decoded = T::deserialize(value).ok()?;
+        (serde_json::to_value(&decoded).ok()? == *value).then_some(decoded)
+    }
+
     /// What every list answer carries besides its `results`. `next` and `previous` are absolute
     /// URLs on the same host, or null at either end. A `next` URL may leave out the `page_size`
     /// and filters of the original request (and has been seen without its final slash), so a
@@ -795,7 +806,7 @@ pub mod types {
         pub storage: Option<i64>,
         /// Price (a decimal number).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub price: Option<f64>,
+        pub price: Option<serde_json::Number>,
         /// Price for low-priority use; sent as a string, not a number.
         #[serde(
             rename = "lowPriorityPrice",
@@ -2470,7 +2481,7 @@ pub mod types {
         pub name: Option<String>,
         /// The value.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<f64>,
+        pub value: Option<serde_json::Number>,
         /// The value formatted for display.
         #[serde(
             rename = "displayValue",
@@ -2934,7 +2945,7 @@ pub mod types {
         pub display_name: Option<String>,
         /// Price per hour (a decimal number).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub price: Option<f64>,
+        pub price: Option<serde_json::Number>,
         /// The core type the cluster runs on (a `CoreType` code).
         #[serde(
             rename = "coreTypeCode",
@@ -3021,15 +3032,30 @@ pub mod types {
 
     /// Number of machines, a whole number. Answers have sent it both as `1` and as `1.0`; the
     /// value keeps the form it came in.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    ///
+    /// Decoded as the first alternative that keeps the whole value, else kept in `Other`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     #[serde(untagged)]
     pub enum CoreSummaryNumberOfNodes {
         /// A `Integer` value.
         Integer(i64),
         /// A `Number` value.
-        Number(f64),
+        Number(serde_json::Number),
         /// A value that matches none of the alternatives, kept as sent.
         Other(serde_json::Value),
+    }
+
+    impl<'de> serde::Deserialize<'de> for CoreSummaryNumberOfNodes {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+            if let Some(decoded) = decode_whole(&value) {
+                return Ok(Self::Integer(decoded));
+            }
+            if let Some(decoded) = decode_whole(&value) {
+                return Ok(Self::Number(decoded));
+            }
+            Ok(Self::Other(value))
+        }
     }
 }
 

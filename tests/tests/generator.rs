@@ -43,7 +43,9 @@ fn generation_is_deterministic() {
 fn generate_then_exit_is_generate() {
     let config = Config::new("spec/rescale.yaml");
     assert_eq!(
-        openapi_gen::generate_then_exit(&rescale_spec(), &config).unwrap(),
+        openapi_gen::generate_then_exit(&rescale_spec(), &config)
+            .unwrap()
+            .code,
         generate(&rescale_spec(), &config).unwrap()
     );
     let broken = repo_root().join("tests/specs/broken");
@@ -53,14 +55,18 @@ fn generate_then_exit_is_generate() {
         let source = std::fs::read_to_string(&path).unwrap();
         let config = Config::new(path.display().to_string());
         let expected = generate(&source, &config).map_err(|err| err.to_string());
-        let got = openapi_gen::generate_then_exit(&source, &config).map_err(|err| err.to_string());
+        let got = openapi_gen::generate_then_exit(&source, &config)
+            .map(|generated| generated.code)
+            .map_err(|err| err.to_string());
         assert_eq!(got, expected, "{}", path.display());
         compared += 1;
     }
     assert!(compared > 30, "only {compared} broken specs compared");
     let bad_path = Config::new("spec/rescale.yaml").runtime_path("not a path");
     assert_eq!(
-        openapi_gen::generate_then_exit(&rescale_spec(), &bad_path).map_err(|e| e.to_string()),
+        openapi_gen::generate_then_exit(&rescale_spec(), &bad_path)
+            .map(|generated| generated.code)
+            .map_err(|e| e.to_string()),
         generate(&rescale_spec(), &bad_path).map_err(|e| e.to_string())
     );
 }
@@ -114,7 +120,7 @@ fn broken_specs_give_located_errors() {
 /// generate; the code is a snapshot (and `scripts/check-public-specs.sh` compiles it with clippy).
 #[test]
 fn coverage_fixtures_generate() {
-    for name in ["openapi31.yaml", "edge_cases.yaml"] {
+    for name in ["openapi31.yaml", "edge_cases.yaml", "collisions.yaml"] {
         let path = repo_root().join("tests/specs").join(name);
         let source = std::fs::read_to_string(&path).unwrap();
         let file_name = format!("tests/specs/{name}");
@@ -140,6 +146,7 @@ fn generated_code_is_laid_out_as_rustfmt_would() {
         "edge_cases.yaml",
         "operations.yaml",
         "shapes.yaml",
+        "collisions.yaml",
     ] {
         specs.push((
             format!("tests/specs/{name}"),
@@ -274,6 +281,35 @@ fn fuzz_regressions_do_not_panic() {
         let text = String::from_utf8_lossy(&bytes);
         let _ = generate(&text, &Config::new("fuzz.yaml"));
     }
+}
+
+/// Lenient generation of a spec with broken parts: strict generation refuses it; lenient
+/// generation succeeds and lists each omission as a located warning with what was left out
+/// (snapshot). `tests/tests/lenient.rs` compiles and uses what is generated.
+#[test]
+fn lenient_generation_lists_what_it_leaves_out() {
+    let name = "tests/specs/lenient/broken_parts.yaml";
+    let source = std::fs::read_to_string(repo_root().join(name)).unwrap();
+    let strict = generate(&source, &Config::new(name)).unwrap_err();
+    assert_eq!(strict.problems.len(), 8, "{strict}");
+    assert!(
+        strict.problems.iter().all(|p| p.diagnostic.note.is_none()),
+        "strict errors say nothing about leaving out"
+    );
+    let generated =
+        openapi_gen::generate_with_warnings(&source, &Config::new(name).lenient(true)).unwrap();
+    let code = &generated.code;
+    for kept in ["fn list_certificates(", "fn delete_certificate("] {
+        assert!(code.contains(kept), "{kept} is missing");
+    }
+    for left_out in [
+        "get_certificate",
+        "revoke_certificate",
+        "list_certificates_2",
+    ] {
+        assert!(!code.contains(left_out), "{left_out} is generated");
+    }
+    insta::assert_snapshot!("lenient_broken_parts", generated.warnings.to_string());
 }
 
 /// `generate_crate` writes a whole crate: the manifest names the runtime, the README and the

@@ -36,7 +36,17 @@ fn struct_fields_names_and_nullability() {
     let everything: Everything = round_trip(value);
     assert_eq!(everything.count, 3i32);
     assert_eq!(everything.small, Some(255u8));
-    assert_eq!(everything.precise, Some(1.0));
+    assert_eq!(
+        everything
+            .precise
+            .as_ref()
+            .and_then(serde_json::Number::as_f64),
+        Some(1.0)
+    );
+    assert!(
+        everything.precise.as_ref().is_some_and(|n| n.is_f64()),
+        "`1.0` stays a float"
+    );
     assert_eq!(
         everything.anything,
         Some(Value::Null),
@@ -71,7 +81,8 @@ fn struct_fields_names_and_nullability() {
         json!({"id": "y", "count": 0, "ratio": 1.5, "tags": [], "nullableRequired": null}),
     );
     assert_eq!(minimal.nullable_optional, None);
-    let built = Everything::new("y", 0, 1.5, vec![]);
+    let ratio = serde_json::Number::from_f64(1.5).expect("finite");
+    let built = Everything::new("y", 0, ratio, vec![]);
     assert_eq!(built, minimal);
 }
 
@@ -148,10 +159,74 @@ fn untagged_unions_take_the_first_alternative_that_fits() {
 }
 
 #[test]
+fn untagged_unions_never_drop_part_of_a_value() {
+    // `{message, sha}` fits the closed `{message}` alternative only by dropping `sha`.
+    assert!(matches!(
+        round_trip::<MergeResult>(json!({"message": "m"})),
+        MergeResult::Object(_)
+    ));
+    assert!(matches!(
+        round_trip::<MergeResult>(json!({"message": "m", "sha": "abc"})),
+        MergeResult::Object2(_)
+    ));
+    assert!(matches!(
+        round_trip::<MergeResult>(json!({"message": "m", "sha": "abc", "more": 1})),
+        MergeResult::Other(_)
+    ));
+    // A required-but-nullable property must be present: absent, the alternative would add `null`.
+    assert!(matches!(
+        round_trip::<TimelineEvent>(json!({"event": "commented", "body": "b"})),
+        TimelineEvent::CommentedEvent(_)
+    ));
+    assert!(matches!(
+        round_trip::<TimelineEvent>(json!({"event": "locked", "commit_id": null})),
+        TimelineEvent::LockedEvent(_)
+    ));
+}
+
+#[test]
+fn indirect_nulls_are_kept_apart_from_absence() {
+    let nulls: NullableParts = round_trip(json!({
+        "pages": null, "droplet": null, "window": null, "big": 9223372036854775808u64,
+        "flush": 9223372036854775808u64
+    }));
+    assert_eq!(nulls.flush, Some(9223372036854775808u64));
+    assert_eq!(nulls.pages, Some(None));
+    assert_eq!(nulls.droplet, Some(None));
+    assert_eq!(nulls.window, None);
+    assert_eq!(nulls.big, Some(9223372036854775808u64));
+    let absent: NullableParts = round_trip(json!({"window": {"start": "s"}}));
+    assert_eq!((absent.pages, absent.droplet), (None, None));
+    assert!(
+        serde_json::from_value::<NullableParts>(json!({})).is_ok(),
+        "a required nullable field may be absent when decoding a struct on its own"
+    );
+}
+
+#[test]
+fn numbers_keep_their_kind() {
+    let whole: Measure = round_trip(json!({"id": 13, "ratio": 0.1, "size": 1e300}));
+    assert!(whole.id.is_i64(), "13 stays whole");
+    assert_eq!(whole.ratio.as_ref().and_then(|n| n.as_f64()), Some(0.1));
+    let float: Measure = round_trip(json!({"id": 13.0, "size": -0.0}));
+    assert!(float.id.is_f64(), "13.0 stays a float");
+    assert_eq!(
+        serde_json::to_string(&float).unwrap(),
+        r#"{"id":13.0,"size":-0.0}"#
+    );
+    assert!(matches!(
+        round_trip::<WholeOrText>(json!({"id": 7})),
+        WholeOrText::Measure(_)
+    ));
+    let built = Measure::new(serde_json::Number::from(42));
+    assert_eq!(serde_json::to_value(&built).unwrap(), json!({"id": 42}));
+}
+
+#[test]
 fn all_of_merges_into_one_struct() {
     let derived: Derived = round_trip(json!({"id": "d", "created": "today", "extra_field": 2.5}));
     assert_eq!(derived.id, "d");
-    assert_eq!(derived.extra_field, 2.5);
+    assert_eq!(derived.extra_field.as_f64(), Some(2.5));
     assert!(
         serde_json::from_value::<Derived>(json!({"id": "d"})).is_err(),
         "required parts of every allOf member apply"

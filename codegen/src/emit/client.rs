@@ -241,18 +241,54 @@ fn struct_array(
     code::args(indent, head, &items, tail)
 }
 
-/// `Rescale API` -> `RESCALE`.
+/// A prefix a person would type, from the spec's title: `Rescale API` -> `RESCALE`, `Oxide
+/// Region API` -> `OXIDE_REGION`. Filler words (`API`, `OpenAPI`, `spec`, `the`...) and a
+/// possessive `'s` are dropped; a title of more than two words keeps only its first
+/// (`GitHub's official OpenAPI spec + Octokit extension` -> `GITHUB`, not a 50-letter name).
+/// `Config::env_prefix` overrides it.
 fn default_env_prefix(title: &str) -> String {
+    const FILLER: &[&str] = &[
+        "api",
+        "apis",
+        "openapi",
+        "rest",
+        "spec",
+        "specification",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "and",
+        "s",
+    ];
     let words: Vec<&str> = title
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("api"))
+        // Version numbers (`3.1`, `v2`) are no name either.
+        .filter(|w| !w.is_empty() && !is_version(w))
+        .filter(|w| !FILLER.iter().any(|f| w.eq_ignore_ascii_case(f)))
         .collect();
-    let prefix = words.join("_").to_ascii_uppercase();
+    let words = if words.len() > 2 {
+        &words[..1]
+    } else {
+        &words[..]
+    };
+    let mut prefix = words.join("_").to_ascii_uppercase();
+    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        // An environment variable name cannot start with a digit.
+        prefix.insert(0, '_');
+    }
     if prefix.is_empty() {
         "API".into()
     } else {
         prefix
     }
+}
+
+/// `3`, `v2`, `V10`: a version number, not a word of a name.
+fn is_version(word: &str) -> bool {
+    let digits = word.strip_prefix(['v', 'V']).unwrap_or(word);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// How a parameter or body part is taken by the client method or a setter.
@@ -887,27 +923,8 @@ impl StatusEnum {
 /// The success type, the decoding match arms, and (for several success shapes) the enum that
 /// holds them.
 fn response(api: &Api, op: &Operation) -> Decoding {
-    let success: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| match r.status {
-            StatusMatch::Code(code) => (200..300).contains(&code),
-            StatusMatch::Range(range) => range == 2,
-            StatusMatch::Default => !op.responses.iter().any(|o| {
-                matches!(
-                    o.status,
-                    StatusMatch::Code(200..=299) | StatusMatch::Range(2)
-                )
-            }),
-        })
-        .collect();
-    let distinct: Vec<&ResponseBody> = success.iter().fold(Vec::new(), |mut acc, r| {
-        if !acc.contains(&&r.body) {
-            acc.push(&r.body);
-        }
-        acc
-    });
-    match distinct.as_slice() {
+    let success = op.successes();
+    match op.success_bodies().as_slice() {
         [] => Decoding {
             ty: "runtime::Bytes".into(),
             arms: vec!["200..=299 => response.bytes().await,".into()],
@@ -923,7 +940,11 @@ fn response(api: &Api, op: &Operation) -> Decoding {
             }
         }
         _ => {
-            let enum_name = format!("{}Response", op.builder_name);
+            // The resolver named it whenever the bodies differ (`needs_response_enum`).
+            let enum_name = op
+                .response_enum
+                .clone()
+                .unwrap_or_else(|| format!("{}Response", op.builder_name));
             let mut variants: Vec<(String, String, Option<String>)> = Vec::new();
             let mut arms = Vec::new();
             let mut used = crate::names::Scope::default();
@@ -1076,5 +1097,27 @@ fn page_impls(api: &Api, code: &mut Code) {
         code.line(&items_expr);
         code.close("}");
         code.close("}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_env_prefix;
+
+    #[test]
+    fn env_prefixes_are_short() {
+        assert_eq!(default_env_prefix("Rescale API"), "RESCALE");
+        assert_eq!(default_env_prefix("Oxide Region API"), "OXIDE_REGION");
+        assert_eq!(default_env_prefix("Swagger Petstore"), "SWAGGER_PETSTORE");
+        assert_eq!(
+            default_env_prefix("GitHub's official OpenAPI spec + Octokit extension"),
+            "GITHUB"
+        );
+        assert_eq!(default_env_prefix("OpenAI API"), "OPENAI");
+        assert_eq!(default_env_prefix("The Stripe REST API"), "STRIPE");
+        assert_eq!(default_env_prefix("API"), "API");
+        assert_eq!(default_env_prefix("3D Secure API"), "_3D_SECURE");
+        assert_eq!(default_env_prefix("OpenAPI 3.1 features"), "FEATURES");
+        assert_eq!(default_env_prefix("Plaid API v2"), "PLAID");
     }
 }

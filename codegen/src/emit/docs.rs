@@ -142,6 +142,14 @@ fn push_text(sink: &mut dyn FnMut(&str), text: &str) {
     // which clippy rejects: indent continuations under the item, and quote quoted ones.
     let mut continuation = String::new();
     let mut buffer = String::new();
+    // Tabs become spaces (clippy's `tabs_in_doc_comments`), and a Markdown link split over two
+    // lines is joined, so the escaping below sees it whole.
+    let text = if text.contains('\t') {
+        Cow::Owned(text.replace('\t', "    "))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = join_split_links(&text);
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
         if !in_fence && !trimmed.starts_with("```") {
@@ -193,10 +201,86 @@ fn push_text(sink: &mut dyn FnMut(&str), text: &str) {
     }
 }
 
+/// `text` with each line break inside a Markdown link's text or just before its `(target)`
+/// (`[Git Trees\n](https://...)`) replaced by a space. Outside code fences and code spans only;
+/// other text is returned as it is.
+fn join_split_links(text: &str) -> Cow<'_, str> {
+    if !text.contains('[') {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut in_fence = false;
+    let mut index = 0;
+    while index < lines.len() {
+        let mut line = lines[index].to_owned();
+        index += 1;
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            // Join at most a few lines: an unmatched `[` in prose is common and no link.
+            let mut joined = 0;
+            while joined < 3
+                && index < lines.len()
+                && open_link_text(&line)
+                && !lines[index].trim().is_empty()
+                && !lines[index].trim_start().starts_with("```")
+                && closes_link(lines[index])
+            {
+                let next = lines[index].trim_start();
+                if !next.starts_with(']') {
+                    line.push(' ');
+                }
+                line.push_str(next);
+                index += 1;
+                joined += 1;
+                changed = true;
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Whether `line` ends inside the text of a `[...]`, outside code spans.
+fn open_link_text(line: &str) -> bool {
+    let mut depth = 0usize;
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code => depth += 1,
+            ']' if !in_code => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0 && !in_code
+}
+
+/// Whether `line` closes a link opened on an earlier line: a `]` followed by `(`, before any `[`.
+fn closes_link(line: &str) -> bool {
+    let close = line.find(']');
+    let open = line.find('[');
+    match close {
+        Some(close) => open.is_none_or(|open| close < open) && line[close + 1..].starts_with('('),
+        None => false,
+    }
+}
+
 /// One line of prose made safe for rustdoc: brackets that are not a Markdown link are escaped (or
 /// rustdoc reads `[Name]` as a link to a Rust item that does not exist), and bare URLs get angle
 /// brackets (rustdoc's `bare_urls` lint). Code spans are left alone.
 pub(crate) fn rustdoc_safe(line: &str) -> Cow<'_, str> {
+    if line.contains('\t') {
+        // Also for lines that do not come through `push_text` (enum value descriptions).
+        return Cow::Owned(rustdoc_safe(&line.replace('\t', "    ")).into_owned());
+    }
     // Most lines hold nothing rustdoc could misread: use them as they are.
     if !line.contains(['[', ']', '<']) && !line.contains("http") {
         return Cow::Borrowed(line);
@@ -247,7 +331,12 @@ fn escape_for_rustdoc(line: &str) -> String {
                             .iter()
                             .collect();
                         if target.contains(['/', '#']) || target.starts_with("mailto:") {
-                            out.extend(&chars[i..close_paren]);
+                            // The link text is prose too (`[<Conference> TwiML](...)` would be
+                            // an unclosed HTML tag to rustdoc).
+                            let text: String = chars[i + 1..end].iter().collect();
+                            out.push('[');
+                            out.push_str(&rustdoc_safe(&text));
+                            out.extend(&chars[end..close_paren]);
                         } else {
                             let text: String = chars[i + 1..end].iter().collect();
                             out.push_str(&rustdoc_safe(&text));
@@ -321,15 +410,27 @@ fn starts_url(chars: &[char]) -> bool {
     head.starts_with("https://") || head.starts_with("http://")
 }
 
-/// The width of the list marker that starts `line` (`- `, `* `, `+ `, `1. `, `1) `), if any.
+/// The width of the list marker that starts `line` (`- `, `* `, `+ `, `1. `, `1) `), with the
+/// spaces after it (`*   item` is 4 wide: its continuation lines must be indented by 4), if any.
 fn list_marker(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
+    let bytes = line.as_bytes();
+    let marker = if matches!(bytes.first(), Some(b'-' | b'*' | b'+')) {
+        1
+    } else {
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits >= 10 || !matches!(bytes.get(digits), Some(b'.' | b')')) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = bytes[marker..].iter().take_while(|&&b| b == b' ').count();
+    // CommonMark: 1 to 4 spaces belong to the marker; 5 or more start indented code, of which
+    // only the first space does.
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
 }
 
 #[cfg(test)]
@@ -376,6 +477,43 @@ mod tests {
         assert_eq!(
             text("a [`Disk`](omicron::Disk) b [x](#y)"),
             ["a `Disk` b [x](#y)"]
+        );
+    }
+
+    #[test]
+    fn wide_list_markers_set_the_continuation_indent() {
+        assert_eq!(
+            text("*   one that\nwraps\n1.  two\nmore"),
+            ["*   one that", "    wraps", "1.  two", "    more"]
+        );
+        assert_eq!(text("-no list\nnext"), ["-no list", "next"]);
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(text("a\tb\n- x\n\ty"), ["a    b", "- x", "  y"]);
+        assert_eq!(rustdoc_safe("a\t[b]"), "a    \\[b\\]");
+    }
+
+    #[test]
+    fn links_split_over_lines_are_joined() {
+        assert_eq!(
+            text("See [Git Trees\n](https://docs.github.com/trees) for more."),
+            ["See [Git Trees](https://docs.github.com/trees) for more."]
+        );
+        assert_eq!(
+            text("See [Git\nTrees](https://x.io/t)."),
+            ["See [Git Trees](https://x.io/t)."]
+        );
+        // An unmatched bracket is no link: lines stay apart.
+        assert_eq!(text("a [b\nc d"), ["a \\[b", "c d"]);
+    }
+
+    #[test]
+    fn html_in_link_text_is_escaped() {
+        assert_eq!(
+            text("The [<Conference> TwiML instruction](https://x.io/c)."),
+            ["The [\\<Conference> TwiML instruction](https://x.io/c)."]
         );
     }
 

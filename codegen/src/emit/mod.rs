@@ -58,8 +58,7 @@ fn push_type(out: &mut String, api: &Api, ty: &TypeRef, in_types: bool) {
     match ty {
         TypeRef::String | TypeRef::Binary => out.push_str("String"),
         TypeRef::Integer(kind) => out.push_str(int_name(*kind)),
-        TypeRef::Float => out.push_str("f32"),
-        TypeRef::Double => out.push_str("f64"),
+        TypeRef::Number => out.push_str("serde_json::Number"),
         TypeRef::Boolean => out.push_str("bool"),
         TypeRef::Any => out.push_str("serde_json::Value"),
         TypeRef::Named(index) => {
@@ -119,11 +118,7 @@ pub(crate) fn resolved<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
 /// Whether values of `ty` can be written with `Display` (`to_string`) in a URL or header.
 pub(crate) fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
     match resolved(api, ty) {
-        TypeRef::String
-        | TypeRef::Integer(_)
-        | TypeRef::Float
-        | TypeRef::Double
-        | TypeRef::Boolean => true,
+        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
         TypeRef::Named(index) => matches!(api.types[*index].kind, TypeKind::Enum(_)),
         _ => false,
     }

@@ -25,6 +25,23 @@ pub(crate) fn emit(api: &Api, code: &mut Code) {
     if api
         .types
         .iter()
+        .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_none()))
+    {
+        code.blank();
+        code.line("/// Decodes `value` as `T` only if `T` keeps all of it: written back, it must give the same");
+        code.line("/// JSON. An untagged union tries its alternatives with this, so a value never lands in one");
+        code.line("/// that drops a property, adds a `null` or turns a whole number into a float.");
+        code.line("fn decode_whole<T>(value: &serde_json::Value) -> Option<T>");
+        code.line("where");
+        code.line("    T: serde::de::DeserializeOwned + serde::Serialize,");
+        code.open("{");
+        code.line("let decoded = T::deserialize(value).ok()?;");
+        code.line("(serde_json::to_value(&decoded).ok()? == *value).then_some(decoded)");
+        code.close("}");
+    }
+    if api
+        .types
+        .iter()
         .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_some()))
     {
         code.blank();
@@ -82,12 +99,8 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
 }
 
 fn schema_name(def: &TypeDef) -> String {
-    def.pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or(&def.name)
-        .replace("~1", "/")
-        .replace("~0", "~")
+    let last = def.pointer.rsplit('/').next().unwrap_or(&def.name);
+    crate::pointer::unescape_segment(last).into_owned()
 }
 
 /// How a field is declared: the Rust type and serde attributes.
@@ -379,11 +392,7 @@ fn match_arm(code: &mut Code, pattern: &str, value: &str) {
 }
 
 fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
-    let other = if u.variants.iter().any(|v| v.rust_name == "Other") {
-        "Unrecognized"
-    } else {
-        "Other"
-    };
+    let other = u.other_name.as_str();
     let payloads: Vec<String> = u
         .variants
         .iter()
@@ -408,10 +417,32 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
         })
         .collect();
     let Some(property) = &u.discriminator else {
-        code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
+        code.line("///");
+        code.linef(format_args!(
+            "/// Decoded as the first alternative that keeps the whole value, else kept in `{other}`."
+        ));
+        code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize)]");
         code.line("#[serde(untagged)]");
         let other_doc = "A value that matches none of the alternatives, kept as sent.";
         union_enum(code, name, u, &payloads, &variant_docs, (other, other_doc));
+        code.blank();
+        open_deserialize(code, name);
+        code.line(
+            "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;",
+        );
+        for v in &u.variants {
+            let wrap = if v.boxed {
+                format!("Self::{}(Box::new(decoded))", v.rust_name)
+            } else {
+                format!("Self::{}(decoded)", v.rust_name)
+            };
+            code.open("if let Some(decoded) = decode_whole(&value) {");
+            code.linef(format_args!("return Ok({wrap});"));
+            code.close("}");
+        }
+        code.linef(format_args!("Ok(Self::{other}(value))"));
+        code.close("}");
+        code.close("}");
         return;
     };
     code.line("///");

@@ -1,6 +1,7 @@
 //! Resolve a loaded spec into the [`ir`](crate::ir): follow `$ref`s, decide every name, check what
 //! the generator relies on, and collect every problem with its JSON pointer.
 
+mod graph;
 mod operation;
 mod schema;
 
@@ -16,19 +17,53 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Builds the IR of `root`, or returns every problem found.
 pub fn resolve(root: &Value) -> Result<Api, Vec<Diagnostic>> {
+    resolve_with(root, false).map(|resolved| resolved.api)
+}
+
+/// The IR of a spec and what the generator had to leave out or approximate to build it.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The API.
+    pub api: Api,
+    /// Constructs read as `serde_json::Value`, and (when lenient) the problems stepped over,
+    /// each with a note saying what was left out.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the IR of `root`. Strict (`lenient == false`): any problem fails. Lenient: what is
+/// broken is left out (an operation, a path, a server, a security scheme) or read as
+/// `serde_json::Value` (the broken part of a schema), and the problems come back as warnings;
+/// only a spec that is no OpenAPI 3 document at all still fails.
+pub fn resolve_with(root: &Value, lenient: bool) -> Result<Resolved, Vec<Diagnostic>> {
     let mut resolver = Resolver::new(root);
     let api = resolver.api();
     if resolver.diagnostics.is_empty() {
-        Ok(api)
-    } else {
-        Err(resolver.diagnostics)
+        return Ok(Resolved {
+            api,
+            warnings: resolver.warnings,
+        });
     }
+    if !lenient || resolver.fatal {
+        // Nothing was left out: the notes of what would have been do not apply.
+        let mut errors = resolver.diagnostics;
+        for error in &mut errors {
+            error.note = None;
+        }
+        return Err(errors);
+    }
+    let mut warnings = resolver.diagnostics;
+    warnings.append(&mut resolver.warnings);
+    Ok(Resolved { api, warnings })
 }
 
 /// State of one resolution.
 pub(crate) struct Resolver<'a> {
     pub(crate) root: &'a Value,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Approximations (constructs read as `serde_json::Value`): never fatal.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// A problem nothing can be generated without (not an OpenAPI 3 document).
+    pub(crate) fatal: bool,
     pub(crate) types: Vec<TypeDef>,
     /// Schemas that became named types, by pointer.
     pub(crate) named: FxHashMap<String, usize>,
@@ -43,6 +78,8 @@ impl<'a> Resolver<'a> {
         Resolver {
             root,
             diagnostics: Vec::new(),
+            warnings: Vec::new(),
+            fatal: false,
             types: Vec::new(),
             named: FxHashMap::default(),
             nullable_types: Vec::new(),
@@ -53,6 +90,21 @@ impl<'a> Resolver<'a> {
 
     pub(crate) fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports a construct the generator approximates (never fatal).
+    pub(crate) fn warn(&mut self, diagnostic: Diagnostic) {
+        self.warnings.push(diagnostic);
+    }
+
+    /// Adds `note` (what was left out) to the problems reported since `mark` that have none yet.
+    pub(crate) fn note_since(&mut self, mark: usize, note: impl FnOnce() -> String) {
+        if self.diagnostics.len() > mark {
+            let note = note();
+            for diagnostic in &mut self.diagnostics[mark..] {
+                diagnostic.note.get_or_insert_with(|| note.clone());
+            }
+        }
     }
 
     fn api(&mut self) -> Api {
@@ -67,9 +119,11 @@ impl<'a> Resolver<'a> {
                 )
                 .help("start the file with `openapi: 3.0.3`, `info:` and `paths:`"),
             );
+            self.fatal = true;
             return Api::default();
         };
         if !self.check_version(root) {
+            self.fatal = true;
             return Api::default();
         }
         let info = root.get("info");
@@ -91,16 +145,21 @@ impl<'a> Resolver<'a> {
         self.register_components();
         self.lower_components();
         let operations = self.operations();
-        for pointer in schema::mark_boxes(&mut self.types) {
+        for index in graph::mark_boxes(&mut self.types) {
+            let pointer = self.types[index].pointer.clone();
+            let name = self.types[index].name.clone();
             self.error(
                 Diagnostic::new(
                     pointer,
                     "these schemas are only references to each other in a cycle",
                 )
-                .help("give one of them a type or properties so the cycle holds data"),
+                .help("give one of them a type or properties so the cycle holds data")
+                .note(format!("`{name}` is read as `serde_json::Value`")),
             );
+            // What a lenient generation makes of it; a strict one stops here.
+            self.types[index].kind = crate::ir::TypeKind::Alias(TypeRef::Any);
         }
-        schema::break_alias_cycles(&mut self.types);
+        graph::break_alias_cycles(&mut self.types);
         Api {
             title,
             version,
@@ -153,7 +212,8 @@ impl<'a> Resolver<'a> {
         let Some(list) = servers.as_array() else {
             self.error(
                 Diagnostic::new("/servers", "`servers` must be a list")
-                    .help("write `servers:` as a list of `- url: ...` entries"),
+                    .help("write `servers:` as a list of `- url: ...` entries")
+                    .note("the servers are left out"),
             );
             return Vec::new();
         };
@@ -164,7 +224,8 @@ impl<'a> Resolver<'a> {
             let Some(raw_url) = server.get("url").and_then(Value::as_str) else {
                 self.error(
                     Diagnostic::new(pointer, "a server needs a `url` string")
-                        .help("add `url: https://...`"),
+                        .help("add `url: https://...`")
+                        .note("the server is left out"),
                 );
                 continue;
             };
@@ -223,7 +284,8 @@ impl<'a> Resolver<'a> {
             let Some(scheme) = schemes.get(&name) else {
                 self.error(
                     Diagnostic::new("/security", format!("security requirement names `{name}`, which is not in `components.securitySchemes`"))
-                        .help("declare the scheme under `components.securitySchemes` or fix the name"),
+                        .help("declare the scheme under `components.securitySchemes` or fix the name")
+                        .note("the requirement is left out"),
                 );
                 continue;
             };
@@ -231,11 +293,15 @@ impl<'a> Resolver<'a> {
                 .deref_object(&pointer, scheme)
                 .map(|(_, v)| v)
                 .unwrap_or(scheme);
+            let before = self.diagnostics.len();
             if let Some(lowered) = self.security_scheme(&pointer, scheme)
                 && !out.contains(&lowered)
             {
                 out.push(lowered);
             }
+            self.note_since(before, || {
+                format!("the security scheme `{name}` is left out")
+            });
         }
         out
     }
@@ -310,9 +376,8 @@ impl<'a> Resolver<'a> {
                     "/components/schemas",
                     "`components.schemas` must be a mapping of names to schemas",
                 )
-                .help(
-                    "write each schema as `Name: {type: object, ...}` under `components.schemas`",
-                ),
+                .help("write each schema as `Name: {type: object, ...}` under `components.schemas`")
+                .note("no component schema is generated"),
             );
             return;
         };
@@ -335,7 +400,13 @@ impl<'a> Resolver<'a> {
             let pointer = join("/components/schemas", name);
             let index = self.named[&pointer];
             let type_name = self.types[index].name.clone();
+            let before = self.diagnostics.len();
             self.fill_type(index, &pointer, schema, &type_name);
+            self.note_since(before, || {
+                format!(
+                    "`{type_name}` is generated with its broken part read as `serde_json::Value`"
+                )
+            });
         }
     }
 
@@ -405,7 +476,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let target_pointer = percent_decode(fragment);
+        let target_pointer = crate::pointer::percent_decode(fragment).into_owned();
         match pointer_get(self.root, &target_pointer) {
             Some(target) => Some((target_pointer, target)),
             None => {
@@ -429,7 +500,7 @@ impl<'a> Resolver<'a> {
     fn suggest_ref(&self, pointer: &str) -> Option<String> {
         let (parent, last) = pointer.rsplit_once('/')?;
         let siblings = pointer_get(self.root, parent)?.as_object()?;
-        let last = unescape(last);
+        let last = crate::pointer::unescape_segment(last);
         siblings
             .keys()
             .map(|key| {
@@ -502,46 +573,7 @@ fn host_of(url: &str) -> String {
 
 /// The node at a JSON pointer.
 pub(crate) fn pointer_get<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    let mut current = root;
-    for segment in pointer.strip_prefix('/')?.split('/') {
-        let segment = unescape(segment);
-        current = match current {
-            Value::Object(map) => map.get(segment.as_ref())?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(current)
-}
-
-fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') {
-        segment.replace("~1", "/").replace("~0", "~").into()
-    } else {
-        segment.into()
-    }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    crate::pointer::get(root, pointer)
 }
 
 /// Levenshtein distance, for "did you mean" hints.

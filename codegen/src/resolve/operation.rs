@@ -61,6 +61,16 @@ const TOKEN_PARAMS: &[&str] = &[
 ];
 const ITEM_FIELDS: &[&str] = &["results", "items", "data", "entries", "values", "records"];
 
+/// Names taken so far by the operations of a spec.
+pub(crate) struct OperationNames {
+    /// `Client` method names.
+    methods: Scope,
+    /// Builder type names.
+    builders: Scope,
+    /// operationIds, with the pointer of the operation that has each.
+    ids: FxHashMap<String, String>,
+}
+
 impl<'a> Resolver<'a> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let Some(paths) = self.root.get("paths") else {
@@ -72,93 +82,138 @@ impl<'a> Resolver<'a> {
                     "/paths",
                     "`paths` must be a mapping of path templates to path items",
                 )
-                .help("write `paths:` as `/things/{id}: {get: {...}}` entries"),
+                .help("write `paths:` as `/things/{id}: {get: {...}}` entries")
+                .note("no operation is generated"),
             );
             return Vec::new();
         };
-        let mut method_names = Scope::with_reserved(CLIENT_METHODS);
-        let mut builder_names = Scope::default();
-        let mut ids: FxHashMap<String, String> = FxHashMap::default();
+        let mut taken = OperationNames {
+            methods: Scope::with_reserved(CLIENT_METHODS),
+            builders: Scope::default(),
+            ids: FxHashMap::default(),
+        };
         let mut operations = Vec::new();
         for (path, item) in paths {
-            let item_pointer = join("/paths", path);
-            if !path.starts_with('/') {
-                self.error(
-                    Diagnostic::new(&item_pointer, format!("path `{path}` must start with `/`"))
-                        .help(format!("write it as `/{path}`"))
-                        .at_key(),
-                );
-                continue;
-            }
-            let Some((item_pointer, item)) = self.deref_object(&item_pointer, item) else {
-                continue;
-            };
-            let Some(item_map) = item.as_object() else {
-                self.error(
-                    Diagnostic::new(
-                        &item_pointer,
-                        "a path item must be a mapping of methods to operations",
-                    )
-                    .help("write the path item as `get: {responses: ...}`, one entry per method"),
-                );
-                continue;
-            };
-            for (method, operation) in item_map {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                let pointer = join(&item_pointer, method);
-                let Some(op_map) = operation.as_object() else {
-                    self.error(
-                        Diagnostic::new(&pointer, "an operation must be a mapping")
-                            .help("write the operation as `{operationId: ..., responses: ...}`"),
-                    );
-                    continue;
-                };
-                let id = match op_map.get("operationId") {
-                    Some(Value::String(id)) if !id.trim().is_empty() => id.to_string(),
-                    Some(Value::String(_)) | None => derived_operation_id(method, path),
-                    Some(other) => {
-                        self.error(
-                            Diagnostic::new(
-                                join(&pointer, "operationId"),
-                                format!("`operationId` must be a string, found {}", other.kind()),
-                            )
-                            .help("write one name, e.g. `operationId: listPets`"),
-                        );
-                        continue;
-                    }
-                };
-                if let Some(first) = ids.get(&id) {
-                    self.error(
-                        Diagnostic::new(
-                            join(&pointer, "operationId"),
-                            format!("duplicate operationId `{id}`"),
-                        )
-                        .help(format!(
-                            "operationIds must be unique; `{id}` is already used at #{first}"
-                        )),
-                    );
-                    continue;
-                }
-                ids.insert(id.clone(), pointer.clone());
-                let rust_name = method_names.claim(names::field_name(&id));
-                let builder_name = builder_names.claim(names::type_name(&id));
-                if let Some(op) = self.operation(
-                    path,
-                    method,
-                    &pointer,
-                    item_map,
-                    op_map,
-                    id,
-                    rust_name,
-                    builder_name,
-                ) {
-                    operations.push(op);
-                }
+            let before = self.diagnostics.len();
+            self.path_item(path, item, &mut taken, &mut operations);
+            // Whatever went wrong outside one operation drops the whole path.
+            self.note_since(before, || format!("the path `{path}` is left out"));
+        }
+        // The enums of several success answers live beside the builders: named once every
+        // builder has its name, so a builder keeps the name its operationId gives it.
+        for op in &mut operations {
+            if op.needs_response_enum() {
+                op.response_enum =
+                    Some(taken.builders.claim(format!("{}Response", op.builder_name)));
             }
         }
         operations
+    }
+
+    /// The operations of one path item, appended to `operations`; a broken one is left out.
+    fn path_item(
+        &mut self,
+        path: &str,
+        item: &'a Value,
+        taken: &mut OperationNames,
+        operations: &mut Vec<Operation>,
+    ) {
+        let item_pointer = join("/paths", path);
+        if !path.starts_with('/') {
+            self.error(
+                Diagnostic::new(&item_pointer, format!("path `{path}` must start with `/`"))
+                    .help(format!("write it as `/{path}`"))
+                    .at_key(),
+            );
+            return;
+        }
+        let Some((item_pointer, item)) = self.deref_object(&item_pointer, item) else {
+            return;
+        };
+        let Some(item_map) = item.as_object() else {
+            self.error(
+                Diagnostic::new(
+                    &item_pointer,
+                    "a path item must be a mapping of methods to operations",
+                )
+                .help("write the path item as `get: {responses: ...}`, one entry per method"),
+            );
+            return;
+        };
+        for (method, operation) in item_map {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let before = self.diagnostics.len();
+            let pointer = join(&item_pointer, method);
+            if let Some(op) = self.method(path, method, &pointer, item_map, operation, taken) {
+                operations.push(op);
+            }
+            self.note_since(before, || {
+                format!(
+                    "the operation `{} {path}` is left out",
+                    method.to_ascii_uppercase()
+                )
+            });
+        }
+    }
+
+    /// One operation of a path item, with its names claimed; `None` when it is broken.
+    fn method(
+        &mut self,
+        path: &str,
+        method: &str,
+        pointer: &str,
+        item_map: &'a Object,
+        operation: &'a Value,
+        taken: &mut OperationNames,
+    ) -> Option<Operation> {
+        let Some(op_map) = operation.as_object() else {
+            self.error(
+                Diagnostic::new(pointer, "an operation must be a mapping")
+                    .help("write the operation as `{operationId: ..., responses: ...}`"),
+            );
+            return None;
+        };
+        let id = match op_map.get("operationId") {
+            Some(Value::String(id)) if !id.trim().is_empty() => id.to_string(),
+            Some(Value::String(_)) | None => derived_operation_id(method, path),
+            Some(other) => {
+                self.error(
+                    Diagnostic::new(
+                        join(pointer, "operationId"),
+                        format!("`operationId` must be a string, found {}", other.kind()),
+                    )
+                    .help("write one name, e.g. `operationId: listPets`"),
+                );
+                return None;
+            }
+        };
+        if let Some(first) = taken.ids.get(&id) {
+            self.error(
+                Diagnostic::new(
+                    join(pointer, "operationId"),
+                    format!("duplicate operationId `{id}`"),
+                )
+                .help(format!(
+                    "operationIds must be unique; `{id}` is already used at #{first}"
+                )),
+            );
+            return None;
+        }
+        taken.ids.insert(id.clone(), pointer.to_owned());
+        let rust_name = taken.methods.claim(names::field_name(&id));
+        let builder_name = taken.builders.claim(names::type_name(&id));
+        self.operation(
+            path,
+            method,
+            pointer,
+            item_map,
+            op_map,
+            id,
+            rust_name,
+            builder_name,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -250,6 +305,7 @@ impl<'a> Resolver<'a> {
             authenticated,
             idempotent,
             pointer: pointer.to_owned(),
+            response_enum: None,
         })
     }
 
@@ -340,6 +396,7 @@ impl<'a> Resolver<'a> {
             allow_slashes: location == ParamLocation::Path
                 && param.get("x-allow-slashes").and_then(Value::as_bool) == Some(true),
             docs: docs_of(param),
+            pointer: pointer.to_owned(),
         })
     }
 
@@ -364,33 +421,51 @@ impl<'a> Resolver<'a> {
         }
         literal.push_str(rest);
         literals.push(literal);
+        // Declared path parameters the template does not name: a misspelt one is the likely
+        // match of an undeclared name.
+        let strays: Vec<&Param> = params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path && !names_in_path.contains(&p.name))
+            .collect();
         for name in &names_in_path {
             if !params
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.name == name)
             {
+                // The name is in the path template: point at it, not at the operation.
+                let help = match strays.as_slice() {
+                    [stray] => format!(
+                        "the operation declares the path parameter `{}` instead: rename one of them so they match",
+                        stray.name
+                    ),
+                    _ => format!(
+                        "add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+                    ),
+                };
                 self.error(
-                    Diagnostic::new(pointer, format!("path parameter `{{{name}}}` of `{path}` is not declared"))
-                        .help(format!("add a parameter `{{name: {name}, in: path, required: true, schema: {{type: string}}}}`")),
+                    Diagnostic::new(
+                        join("/paths", path),
+                        format!("path parameter `{{{name}}}` of `{path}` is not declared"),
+                    )
+                    .help(help)
+                    .at_key(),
                 );
             }
         }
-        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            if !names_in_path.contains(&param.name) {
-                self.error(
-                    Diagnostic::new(
-                        pointer,
-                        format!(
-                            "path parameter `{}` does not appear in `{path}`",
-                            param.name
-                        ),
-                    )
-                    .help(format!(
-                        "add `{{{}}}` to the path, or change the parameter's `in`",
+        for param in strays {
+            self.error(
+                Diagnostic::new(
+                    join(&param.pointer, "name"),
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`",
                         param.name
-                    )),
-                );
-            }
+                    ),
+                )
+                .help(format!(
+                    "add `{{{}}}` to the path, or change the parameter's `in`",
+                    param.name
+                )),
+            );
         }
         // Path parameters first, in the order the path names them; the rest keep spec order.
         params.sort_by_key(|p| match p.location {
@@ -669,6 +744,7 @@ impl<'a> Resolver<'a> {
                     body,
                     media_type: Some(media.clone()),
                     description: description.clone(),
+                    pointer: response_pointer.clone(),
                 }
             });
             out.push(Response {
@@ -676,6 +752,7 @@ impl<'a> Resolver<'a> {
                 body,
                 media_type,
                 description,
+                pointer: response_pointer,
             });
             if let Some(other) = other {
                 success_count += 1;

@@ -9,8 +9,8 @@
 //! - an object with only `additionalProperties` becomes a map;
 //! - strings stay `String` whatever their `format` (dates included), so a round trip keeps their
 //!   exact text; `format: binary` is bytes to upload or download;
-//! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are `f64` (`f32` for
-//!   `format: float`);
+//! - integers are `i64` unless `format` says `int32`, `uint64`, ...; numbers are
+//!   `serde_json::Number` whatever their `format`, so a whole number stays whole (`13`, not `13.0`);
 //! - `const` without `type` has the type of its value (the value itself is not checked);
 //! - anything else (no type, type lists such as `[string, integer]`, `not`, `if`/`then`) is kept
 //!   as raw JSON (`serde_json::Value`).
@@ -18,7 +18,7 @@
 use super::{MAX_DEPTH, Resolver, docs_of, scalar_text};
 use crate::diag::{Diagnostic, join};
 use crate::ir::{
-    Enum, EnumRepr, EnumVariant, Extra, Field, IntKind, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Enum, EnumRepr, EnumVariant, Extra, Field, IntKind, Struct, TypeKind, TypeRef, Union,
     UnionVariant,
 };
 use crate::names::{self, Scope};
@@ -49,6 +49,47 @@ fn is_nullable(map: &Object) -> bool {
             .get("enum")
             .and_then(Value::as_array)
             .is_some_and(|values| values.iter().any(|v| matches!(v, Value::Null)))
+        || union_accepts_null(map)
+}
+
+/// Keywords that describe a schema without constraining its values.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// A schema that accepts any value, `null` included: `{}`, `true`, or annotations only.
+fn accepts_anything(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(accepts) => *accepts,
+        Value::Object(map) => map
+            .keys()
+            .all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-")),
+        _ => false,
+    }
+}
+
+/// A `oneOf`/`anyOf` with a member that accepts `null` (`type: 'null'`, `nullable: true`, or a
+/// schema that accepts anything, as DigitalOcean's `pages: {anyOf: [..., {}]}`): an explicit
+/// `null` must then be kept apart from an absent value.
+fn union_accepts_null(map: &Object) -> bool {
+    union_members(map).is_some_and(|(_, members)| {
+        members.iter().any(|member| {
+            is_null_schema(member)
+                || accepts_anything(member)
+                || member.get("nullable").and_then(Value::as_bool) == Some(true)
+        })
+    })
 }
 
 /// The single non-null `type`, if there is exactly one.
@@ -91,6 +132,43 @@ fn is_null_schema(value: &Value) -> bool {
 }
 
 impl<'a> Resolver<'a> {
+    /// Whether `map` accepts `null`: [`is_nullable`], or an `allOf` whose every part accepts it
+    /// (DigitalOcean's `allOf: [{$ref: nullable}, {description: ...}]`); the parts' `$ref`s are
+    /// followed one step.
+    fn accepts_null(&self, map: &Object) -> bool {
+        if is_nullable(map) {
+            return true;
+        }
+        let Some(members) = map.get("allOf").and_then(Value::as_array) else {
+            return false;
+        };
+        let own_constraints = map.keys().any(|key| {
+            key != "allOf" && !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-")
+        });
+        if own_constraints {
+            return false;
+        }
+        let mut nullable_part = false;
+        for member in members {
+            let target = match member.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let pointer = crate::pointer::from_reference(reference);
+                    match crate::pointer::get(self.root, &pointer) {
+                        Some(target) if reference.starts_with('#') => target,
+                        _ => return false,
+                    }
+                }
+                None => member,
+            };
+            if target.as_object().is_some_and(is_nullable) {
+                nullable_part = true;
+            } else if !accepts_anything(target) {
+                return false;
+            }
+        }
+        nullable_part
+    }
+
     /// The type of the schema at `pointer`, as used in a field, item, parameter or body.
     /// `hint` names any type that has to be created for it.
     pub(crate) fn schema_ref(&mut self, pointer: &str, schema: &'a Value, hint: &str) -> TypeRef {
@@ -135,7 +213,7 @@ impl<'a> Resolver<'a> {
                 return TypeRef::Any;
             };
             let sibling_nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
-            let target_nullable = target.as_object().is_some_and(is_nullable);
+            let target_nullable = target.as_object().is_some_and(|t| self.accepts_null(t));
             let ty = match self.named.get(&target_pointer) {
                 Some(&index) => TypeRef::Named(index),
                 None => {
@@ -165,7 +243,7 @@ impl<'a> Resolver<'a> {
             );
             return TypeRef::Any;
         }
-        let nullable = is_nullable(map);
+        let nullable = self.accepts_null(map);
         let ty = self.schema_body(pointer, schema, map, hint);
         if nullable { optional(ty) } else { ty }
     }
@@ -271,16 +349,26 @@ impl<'a> Resolver<'a> {
             } else if map.contains_key("items") {
                 Some("array")
             } else {
-                // OpenAPI 3.1 `const` without `type`: the type of the value.
-                match map.get("const") {
-                    Some(Value::String(_)) => Some("string"),
-                    Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
-                    Some(Value::Float(_)) => Some("number"),
-                    Some(Value::Bool(_)) => Some("boolean"),
-                    _ => None,
-                }
+                None
             }
         });
+        if guessed.is_none()
+            && let Some(Value::Array(types)) = map.get("type")
+        {
+            let listed: Vec<&str> = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            self.warn(
+                Diagnostic::new(
+                    join(pointer, "type"),
+                    format!("a value of several types ({})", listed.join(", ")),
+                )
+                .note("it is read as `serde_json::Value`"),
+            );
+            return TypeRef::Any;
+        }
         match guessed {
             Some("string") => {
                 let binary = format == "binary"
@@ -294,11 +382,11 @@ impl<'a> Resolver<'a> {
                     TypeRef::String
                 }
             }
-            Some("integer") => TypeRef::Integer(int_kind(format)),
+            Some("integer") => TypeRef::Integer(integer_kind(map, format)),
             Some("number") => match format {
-                "float" => TypeRef::Float,
                 "int32" | "int64" | "integer" => TypeRef::Integer(int_kind(format)),
-                _ => TypeRef::Double,
+                // `float` and `double` too: the kind of the number sent must survive.
+                _ => TypeRef::Number,
             },
             Some("boolean") => TypeRef::Boolean,
             Some("null") => TypeRef::Option(Box::new(TypeRef::Any)),
@@ -374,7 +462,7 @@ impl<'a> Resolver<'a> {
             // References, and malformed schemas (reported there), are handled as uses.
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         }
-        if is_nullable(map) {
+        if self.accepts_null(map) {
             self.nullable_types[index] = true;
         }
         if let Some(members) = map.get("allOf").and_then(Value::as_array) {
@@ -509,7 +597,18 @@ impl<'a> Resolver<'a> {
     /// Merges the parts of an `allOf` (and the schema's own properties) into one struct.
     fn merged_struct(&mut self, pointer: &str, map: &'a Object, name: &str) -> TypeKind {
         let mut parts: Vec<(String, &'a Object)> = Vec::new();
+        let before = self.diagnostics.len();
         if !self.collect_all_of(pointer, map, &mut parts, 0) {
+            if self.diagnostics.len() == before {
+                self.warn(
+                    Diagnostic::new(
+                        join(pointer, "allOf"),
+                        format!("`{name}` combines parts that are not all objects (a union, an enum or a scalar type)"),
+                    )
+                    .note(format!("`{name}` is read as `serde_json::Value`"))
+                    .help("make every `allOf` part an object schema to get a struct"),
+                );
+            }
             return TypeKind::Alias(TypeRef::Any);
         }
         TypeKind::Struct(self.structure(&parts, name))
@@ -632,8 +731,15 @@ impl<'a> Resolver<'a> {
             && variants
                 .iter()
                 .all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_)));
+        // The catch-all is named with the alternatives, from the same scope.
+        let other_name = if scope.contains("Other") {
+            scope.claim("Unrecognized".to_owned())
+        } else {
+            scope.claim("Other".to_owned())
+        };
         TypeKind::Union(Union {
             variants,
+            other_name,
             discriminator: if tagged {
                 property.map(str::to_owned)
             } else {
@@ -725,6 +831,24 @@ fn int_kind(format: &str) -> IntKind {
     }
 }
 
+/// The integer type for `format`, or without one for the values the schema shows: a `maximum`,
+/// `default` or `example` beyond `i64`, with no negative `minimum`, is `u64` (DigitalOcean's Kafka
+/// settings go up to 2^63, which an `i64` cannot hold).
+fn integer_kind(map: &Object, format: &str) -> IntKind {
+    let beyond_i64 =
+        |key: &str| matches!(map.get(key), Some(Value::UInt(n)) if *n > i64::MAX as u64);
+    let negative_allowed = map
+        .get("minimum")
+        .is_some_and(|minimum| minimum.as_f64().is_some_and(|m| m < 0.0));
+    if format.is_empty()
+        && !negative_allowed
+        && (beyond_i64("maximum") || beyond_i64("default") || beyond_i64("example"))
+    {
+        return IntKind::U64;
+    }
+    int_kind(format)
+}
+
 /// A type name for the schema at `pointer` when it is reached through a `$ref` to somewhere other
 /// than `components.schemas` (e.g. `#/paths/~1pets/get/responses/200/...`).
 fn hint_from_pointer(pointer: &str) -> Option<String> {
@@ -756,148 +880,4 @@ fn variant_name_for(member: &Value, index: usize) -> String {
         _ => format!("Variant{index}"),
     }
     .replace("String", "Text")
-}
-
-/// Marks the fields and variants that need `Box` because a type contains itself through them,
-/// and returns the pointers of types that are only aliases of each other in a cycle.
-pub(crate) fn mark_boxes(types: &mut [TypeDef]) -> Vec<String> {
-    let count = types.len();
-    let direct = |ty: &TypeRef| -> Option<usize> {
-        match ty {
-            TypeRef::Named(i) => Some(*i),
-            TypeRef::Option(inner) => match inner.as_ref() {
-                TypeRef::Named(i) => Some(*i),
-                _ => None,
-            },
-            _ => None,
-        }
-    };
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct(ty).into_iter().collect(),
-            TypeKind::Enum(_) => Vec::new(),
-        })
-        .collect();
-    let component = strongly_connected(count, &edges);
-    let mut alias_cycles = Vec::new();
-    for index in 0..count {
-        let same = |target: usize| component[target] == component[index];
-        match &mut types[index].kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    field.boxed = direct(&field.ty).is_some_and(same);
-                }
-            }
-            TypeKind::Union(u) => {
-                for variant in &mut u.variants {
-                    variant.boxed = direct(&variant.ty).is_some_and(same);
-                }
-            }
-            TypeKind::Alias(ty) => {
-                if direct(ty).is_some_and(same) {
-                    alias_cycles.push(index);
-                }
-            }
-            TypeKind::Enum(_) | TypeKind::Newtype(_) => {}
-        }
-    }
-    // A cycle made only of aliases has no struct to hold a Box: report it.
-    alias_cycles
-        .into_iter()
-        .filter(|&index| {
-            (0..count)
-                .filter(|&other| component[other] == component[index])
-                .all(|other| matches!(types[other].kind, TypeKind::Alias(_)))
-        })
-        .map(|index| types[index].pointer.clone())
-        .collect()
-}
-
-/// Tarjan's algorithm, iterative (deep graphs must not overflow the stack). Returns a component id per node.
-fn strongly_connected(count: usize, edges: &[Vec<usize>]) -> Vec<usize> {
-    const UNVISITED: usize = usize::MAX;
-    let mut index_of = vec![UNVISITED; count];
-    let mut low = vec![0; count];
-    let mut on_stack = vec![false; count];
-    let mut stack = Vec::new();
-    let mut component = vec![UNVISITED; count];
-    let mut next_index = 0;
-    let mut next_component = 0;
-    for start in 0..count {
-        if index_of[start] != UNVISITED {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
-        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
-            if *edge == 0 && index_of[node] == UNVISITED {
-                index_of[node] = next_index;
-                low[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&target) = edges[node].get(*edge) {
-                *edge += 1;
-                if index_of[target] == UNVISITED {
-                    work.push((target, 0));
-                } else if on_stack[target] {
-                    low[node] = low[node].min(index_of[target]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index_of[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = next_component;
-                    if member == node {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
-}
-
-/// Turns aliases that mention themselves through arrays, maps or other aliases
-/// (`type Tree = Vec<Tree>`, which Rust rejects as a cycle) into newtype structs.
-pub(crate) fn break_alias_cycles(types: &mut [TypeDef]) {
-    fn mentions(ty: &TypeRef, out: &mut Vec<usize>) {
-        match ty {
-            TypeRef::Named(index) => out.push(*index),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
-                mentions(inner, out);
-            }
-            _ => {}
-        }
-    }
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Alias(ty) => {
-                let mut out = Vec::new();
-                mentions(ty, &mut out);
-                out.retain(|&target| matches!(types[target].kind, TypeKind::Alias(_)));
-                out
-            }
-            _ => Vec::new(),
-        })
-        .collect();
-    let component = strongly_connected(types.len(), &edges);
-    for index in 0..types.len() {
-        let in_cycle = edges[index]
-            .iter()
-            .any(|&target| component[target] == component[index]);
-        if in_cycle && let TypeKind::Alias(ty) = &types[index].kind {
-            types[index].kind = TypeKind::Newtype(ty.clone());
-        }
-    }
 }

@@ -7,8 +7,8 @@
 //! The text is read as a stream of events and only the nodes along the pointer's path are looked
 //! at: subtrees off the path are skipped without being built, and reading stops as soon as the
 //! target node has been reached. JSON text (first non-blank character `{` or `[`) is read by a
-//! small JSON reader in this module; YAML text, and JSON that this reader rejects, is read with
-//! `saphyr-parser`, a YAML 1.2 event parser. Only the first document of a YAML stream is used.
+//! small JSON reader (`json`); YAML text, and JSON that this reader rejects, is read with
+//! `saphyr-parser`, a YAML 1.2 event parser (`yaml` adapts its events). Only the first document of a YAML stream is used.
 //!
 //! Mapping keys are compared with pointer segments by their text as written, after unquoting:
 //! `200:`, `'200':` and `"200":` all match the segment `200`. When a mapping repeats a key, the
@@ -18,7 +18,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use saphyr_parser::{Event as YamlEvent, Parser, ScalarStyle, StrInput};
+mod json;
+mod yaml;
+
+use json::JsonReader;
+use yaml::YamlReader;
 
 /// 1-based line and column (columns count chars, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +104,8 @@ enum Walk {
 
 /// The deepest node along `pointer` in `source`; `None` if not even the root can be read.
 fn find(source: &str, pointer: &str) -> Option<Found> {
-    let segments = pointer_segments(pointer);
+    // Decoded by `crate::pointer`, as the resolver decodes them.
+    let segments = crate::pointer::segments(pointer);
     let walk = if looks_like_json(source) {
         match follow_guarded(Syntax::Json, source, &segments) {
             // Not strict JSON; it may still be YAML flow syntax (comments, unquoted keys, ...).
@@ -124,89 +129,6 @@ fn looks_like_json(source: &str) -> bool {
     source
         .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
         .starts_with(['{', '['])
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pointers
-
-/// The unescaped segments of `pointer`; none for the root (and for strings that are not pointers).
-fn pointer_segments(pointer: &str) -> Vec<String> {
-    let pointer = match pointer.strip_prefix('#') {
-        Some(fragment) => percent_decode(fragment),
-        None => Cow::Borrowed(pointer),
-    };
-    match pointer.strip_prefix('/') {
-        Some(rest) => rest.split('/').map(unescape_segment).collect(),
-        None => Vec::new(),
-    }
-}
-
-/// Decodes `%XX` escapes of a URI fragment; a `%` not followed by two hex digits is kept as is,
-/// and bytes that do not form UTF-8 become U+FFFD.
-fn percent_decode(fragment: &str) -> Cow<'_, str> {
-    if !fragment.contains('%') {
-        return Cow::Borrowed(fragment);
-    }
-    let bytes = fragment.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&high), Some(&low)) => hex_digit(high).zip(hex_digit(low)),
-            _ => None,
-        };
-        match escaped {
-            Some((high, low)) => {
-                decoded.push(high << 4 | low);
-                i += 3;
-            }
-            None => {
-                decoded.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    char::from(byte)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
-}
-
-/// Undoes RFC 6901 escaping: `~1` is `/` and `~0` is `~` (a `~` followed by anything else is kept).
-fn unescape_segment(segment: &str) -> String {
-    let mut unescaped = String::with_capacity(segment.len());
-    let mut chars = segment.chars().peekable();
-    while let Some(c) = chars.next() {
-        let replacement = match (c, chars.peek()) {
-            ('~', Some('0')) => Some('~'),
-            ('~', Some('1')) => Some('/'),
-            _ => None,
-        };
-        match replacement {
-            Some(replacement) => {
-                chars.next();
-                unescaped.push(replacement);
-            }
-            None => unescaped.push(c),
-        }
-    }
-    unescaped
-}
-
-/// The sequence index a segment names: `0` or a decimal number without leading zeros that fits
-/// in `usize`. Anything else (including `-`, "past the end") names no item.
-fn array_index(segment: &str) -> Option<usize> {
-    let canonical = segment == "0"
-        || (segment.starts_with(|c: char| matches!(c, '1'..='9'))
-            && segment.bytes().all(|b| b.is_ascii_digit()));
-    if canonical {
-        segment.parse().ok()
-    } else {
-        None
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,7 +305,7 @@ impl<'a> Cursor<'a> {
                 self.skip(&value)?;
             },
             Kind::Sequence => {
-                let Some(index) = array_index(segment) else {
+                let Some(index) = crate::pointer::index(segment) else {
                     return Ok(None);
                 };
                 let mut position = 0;
@@ -534,361 +456,6 @@ fn location_at(source: &str, offset: usize) -> Location {
         }
     }
     Location { line, column }
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML
-
-/// Events of the first document of a YAML text, from `saphyr-parser`.
-struct YamlReader<'a> {
-    parser: Parser<'a, StrInput<'a>>,
-    /// Char index just past the previous event.
-    previous_end: usize,
-    /// The mappings and sequences open, innermost last.
-    open: Vec<YamlCollection>,
-}
-
-enum YamlCollection {
-    Sequence,
-    /// A mapping, and whether its next node is a value (otherwise a key).
-    Mapping {
-        value_next: bool,
-    },
-}
-
-impl<'a> YamlReader<'a> {
-    fn new(source: &'a str) -> Self {
-        YamlReader {
-            parser: Parser::new_from_str(source),
-            previous_end: 0,
-            open: Vec::new(),
-        }
-    }
-
-    fn next_event(&mut self) -> Result<Option<Event<'a>>, Unreadable> {
-        loop {
-            let (event, span) = match self.parser.next_event() {
-                None => return Ok(None),
-                Some(Err(_)) => return Err(Unreadable),
-                Some(Ok(next)) => next,
-            };
-            if matches!(event, YamlEvent::DocumentStart(false)) {
-                // An implicit document start takes up no text, but is reported after the
-                // document's first token: it must not move the end of the previous event.
-                continue;
-            }
-            let gap_start = std::mem::replace(&mut self.previous_end, span.end.index());
-            let at = |fixup| Spot::Char {
-                index: span.start.index(),
-                fixup,
-            };
-            let is_mapping_value = matches!(
-                self.open.last(),
-                Some(YamlCollection::Mapping { value_next: true })
-            );
-            let event = match event {
-                YamlEvent::StreamStart | YamlEvent::DocumentStart(_) | YamlEvent::Nothing => {
-                    continue;
-                }
-                YamlEvent::DocumentEnd | YamlEvent::StreamEnd => return Ok(None),
-                YamlEvent::MappingEnd | YamlEvent::SequenceEnd => {
-                    self.open.pop();
-                    return Ok(Some(Event {
-                        kind: Kind::End,
-                        at: at(None),
-                        anchor: 0,
-                    }));
-                }
-                YamlEvent::Alias(id) => Event {
-                    kind: Kind::Alias(id),
-                    at: at(None),
-                    anchor: 0,
-                },
-                YamlEvent::Scalar(text, style, anchor, _) => {
-                    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                    Event {
-                        kind: Kind::Scalar(text),
-                        at: at(block.then_some(Fixup {
-                            gap_start,
-                            tokens: &['|', '>'],
-                        })),
-                        anchor,
-                    }
-                }
-                YamlEvent::MappingStart(anchor, _) => Event {
-                    kind: Kind::Mapping,
-                    at: at(None),
-                    anchor,
-                },
-                YamlEvent::SequenceStart(anchor, _) => Event {
-                    kind: Kind::Sequence,
-                    // Only a mapping value can be a block sequence not indented under its key.
-                    at: at(is_mapping_value.then_some(Fixup {
-                        gap_start,
-                        tokens: &['-'],
-                    })),
-                    anchor,
-                },
-            };
-            // The node fills the parent mapping's key or value slot.
-            if let Some(YamlCollection::Mapping { value_next }) = self.open.last_mut() {
-                *value_next = !*value_next;
-            }
-            match event.kind {
-                Kind::Mapping => self
-                    .open
-                    .push(YamlCollection::Mapping { value_next: false }),
-                Kind::Sequence => self.open.push(YamlCollection::Sequence),
-                _ => {}
-            }
-            return Ok(Some(event));
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON
-
-/// Events of a JSON text (RFC 8259), read directly from its bytes.
-struct JsonReader<'a> {
-    text: &'a str,
-    /// Byte offset of the next byte to read.
-    pos: usize,
-    /// The objects and arrays open, innermost last.
-    open: Vec<JsonCollection>,
-    root_read: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct JsonCollection {
-    is_object: bool,
-    after: JsonAfter,
-}
-
-/// What was last read inside an open object or array.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JsonAfter {
-    /// Its opening `{` or `[`.
-    Open,
-    /// A `,`.
-    Comma,
-    /// An object key.
-    Key,
-    /// A complete value.
-    Value,
-}
-
-impl<'a> JsonReader<'a> {
-    fn new(text: &'a str) -> Self {
-        JsonReader {
-            text,
-            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
-            open: Vec::new(),
-            root_read: false,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    fn next_event(&mut self) -> Result<Option<Event<'a>>, Unreadable> {
-        loop {
-            self.skip_whitespace();
-            let Some(&JsonCollection { is_object, after }) = self.open.last() else {
-                if self.root_read {
-                    return Ok(None);
-                }
-                self.root_read = true;
-                return self.value().map(Some);
-            };
-            let closer = if is_object { b'}' } else { b']' };
-            let next = self.peek();
-            match after {
-                JsonAfter::Open | JsonAfter::Value if next == Some(closer) => {
-                    let at = Spot::Byte(self.pos);
-                    self.pos += 1;
-                    self.open.pop();
-                    return Ok(Some(Event {
-                        kind: Kind::End,
-                        at,
-                        anchor: 0,
-                    }));
-                }
-                JsonAfter::Value if next == Some(b',') => {
-                    self.pos += 1;
-                    self.set_after(JsonAfter::Comma);
-                }
-                JsonAfter::Value => return Err(Unreadable),
-                JsonAfter::Open | JsonAfter::Comma if is_object => {
-                    if next != Some(b'"') {
-                        return Err(Unreadable);
-                    }
-                    let at = Spot::Byte(self.pos);
-                    let key = self.string()?;
-                    self.set_after(JsonAfter::Key);
-                    return Ok(Some(Event {
-                        kind: Kind::Scalar(key),
-                        at,
-                        anchor: 0,
-                    }));
-                }
-                JsonAfter::Key => {
-                    if next != Some(b':') {
-                        return Err(Unreadable);
-                    }
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    self.set_after(JsonAfter::Value);
-                    return self.value().map(Some);
-                }
-                JsonAfter::Open | JsonAfter::Comma => {
-                    self.set_after(JsonAfter::Value);
-                    return self.value().map(Some);
-                }
-            }
-        }
-    }
-
-    fn set_after(&mut self, after: JsonAfter) {
-        if let Some(innermost) = self.open.last_mut() {
-            innermost.after = after;
-        }
-    }
-
-    /// Reads the start of a value: all of a scalar, or the opening bracket of a collection.
-    fn value(&mut self) -> Result<Event<'a>, Unreadable> {
-        let at = Spot::Byte(self.pos);
-        let start = self.pos;
-        let kind = match self.peek() {
-            Some(open @ (b'{' | b'[')) => {
-                self.pos += 1;
-                self.open.push(JsonCollection {
-                    is_object: open == b'{',
-                    after: JsonAfter::Open,
-                });
-                if open == b'{' {
-                    Kind::Mapping
-                } else {
-                    Kind::Sequence
-                }
-            }
-            Some(b'"') => Kind::Scalar(self.string()?),
-            Some(b'-' | b'0'..=b'9') => {
-                while matches!(
-                    self.peek(),
-                    Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                ) {
-                    self.pos += 1;
-                }
-                Kind::Scalar(Cow::Borrowed(&self.text[start..self.pos]))
-            }
-            _ => {
-                let rest = &self.text.as_bytes()[start..];
-                let word = [&b"true"[..], b"false", b"null"]
-                    .into_iter()
-                    .find(|word| rest.starts_with(word))
-                    .ok_or(Unreadable)?;
-                self.pos += word.len();
-                Kind::Scalar(Cow::Borrowed(&self.text[start..self.pos]))
-            }
-        };
-        Ok(Event {
-            kind,
-            at,
-            anchor: 0,
-        })
-    }
-
-    /// Reads a string, starting at its opening quote, and returns its unescaped text.
-    fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
-        self.pos += 1;
-        let mut unescaped: Option<String> = None;
-        // Start of the text not yet copied into `unescaped`.
-        let mut run_start = self.pos;
-        loop {
-            match self.peek().ok_or(Unreadable)? {
-                b'"' => {
-                    let run = &self.text[run_start..self.pos];
-                    self.pos += 1;
-                    return Ok(match unescaped {
-                        None => Cow::Borrowed(run),
-                        Some(mut text) => {
-                            text.push_str(run);
-                            Cow::Owned(text)
-                        }
-                    });
-                }
-                b'\\' => {
-                    let text = unescaped.get_or_insert_with(String::new);
-                    text.push_str(&self.text[run_start..self.pos]);
-                    let escape = self
-                        .text
-                        .as_bytes()
-                        .get(self.pos + 1)
-                        .copied()
-                        .ok_or(Unreadable)?;
-                    self.pos += 2;
-                    text.push(match escape {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape()?,
-                        _ => return Err(Unreadable),
-                    });
-                    run_start = self.pos;
-                }
-                0..=0x1f => return Err(Unreadable),
-                _ => self.pos += 1,
-            }
-        }
-    }
-
-    /// Reads the digits of a `\u` escape (and of a following `\u` low surrogate that completes a
-    /// pair). A surrogate that is not part of a pair becomes U+FFFD.
-    fn unicode_escape(&mut self) -> Result<char, Unreadable> {
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first)
-            && self
-                .text
-                .as_bytes()
-                .get(self.pos..)
-                .is_some_and(|rest| rest.starts_with(b"\\u"))
-        {
-            let before_second = self.pos;
-            self.pos += 2;
-            let second = self.hex4()?;
-            if (0xDC00..0xE000).contains(&second) {
-                let combined = 0x1_0000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                return Ok(char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER));
-            }
-            // Not a pair: the second escape is read on its own.
-            self.pos = before_second;
-        }
-        Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER))
-    }
-
-    fn hex4(&mut self) -> Result<u32, Unreadable> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .filter(|digits| digits.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or(Unreadable)?;
-        let value = u32::from_str_radix(digits, 16).map_err(|_| Unreadable)?;
-        self.pos += 4;
-        Ok(value)
-    }
 }
 
 #[cfg(test)]
@@ -1321,7 +888,8 @@ second: document
             let source: String = chars.into_iter().collect();
             for pointer in pointers {
                 // Without `follow_guarded`, which would hide a panic in this module.
-                let segments = pointer_segments(pointer);
+                // Decoded by `crate::pointer`, as the resolver decodes them.
+                let segments = crate::pointer::segments(pointer);
                 for syntax in [Syntax::Json, Syntax::Yaml] {
                     let found = match follow(syntax, &source, &segments) {
                         Walk::Complete(found) => Some(found),
