@@ -30,7 +30,7 @@ pub use runtime::{
     ApiError, ApiErrorKind, ApiResponse, ByteStream, Client, ClientBuilder, Error, RateLimit,
     RetryPolicy, UploadSource,
 };
-pub use transfer::{CheckedDownload, CheckedUpload};
+pub use transfer::{CheckedDownload, CheckedUpload, DownloadOptions, ProgressFn};
 
 impl Client {
     /// A client configured from the environment: the key from `RESCALE_API_KEY` (set inside
