@@ -182,7 +182,10 @@ impl Client {
         if destination == Destination::Existing && !options.overwrite {
             return Err(Error::Io(io::Error::new(
                 io::ErrorKind::AlreadyExists,
-                format!("{} already exists (not replaced unless asked to)", path.display()),
+                format!(
+                    "{} already exists (not replaced unless asked to)",
+                    path.display()
+                ),
             )));
         }
         let meta = self.get_file(file_id).send().await?.into_body();
@@ -196,7 +199,9 @@ impl Client {
                 .await
                 .map_err(|e| io_at(path, e))?;
             let mut out = Out::Stream(&mut file);
-            let done = self.fetch(file_id, &expect, &mut out, Start::empty(), progress).await?;
+            let done = self
+                .fetch(file_id, &expect, &mut out, Start::empty(), progress)
+                .await?;
             out.flush().await.map_err(|e| io_at(path, e))?;
             return Ok(done);
         }
@@ -209,7 +214,9 @@ impl Client {
         };
         let mut out = Out::File(tokio::io::BufWriter::with_capacity(256 * 1024, file));
         let resumed = start.written;
-        let mut result = self.fetch(file_id, &expect, &mut out, start, progress).await;
+        let mut result = self
+            .fetch(file_id, &expect, &mut out, start, progress)
+            .await;
         if resumed > 0 && matches!(result, Err(Error::Integrity { .. })) {
             // The partial file of an earlier call was of another version: once more, from 0.
             out.restart().await.map_err(|e| io_at(&partial, e))?;
@@ -227,7 +234,9 @@ impl Client {
             }
         };
         let Out::File(mut file) = out else {
-            return Err(Error::Protocol("internal: the partial file was lost".into()));
+            return Err(Error::Protocol(
+                "internal: the partial file was lost".into(),
+            ));
         };
         file.flush().await.map_err(|e| io_at(&partial, e))?;
         let file = file.into_inner();
@@ -254,7 +263,13 @@ impl Client {
         let expect = Expected::of(&meta);
         let mut out = Out::Stream(writer);
         let done = self
-            .fetch(file_id, &expect, &mut out, Start::empty(), progress.as_ref())
+            .fetch(
+                file_id,
+                &expect,
+                &mut out,
+                Start::empty(),
+                progress.as_ref(),
+            )
             .await?;
         out.flush().await.map_err(Error::Io)?;
         Ok(done)
@@ -278,7 +293,12 @@ impl Client {
         let mut etag: Option<String> = None;
         let mut resumes: u32 = 0;
         let mut stalled: u32 = 0;
-        let write_error = |e: io::Error| Error::Io(io::Error::new(e.kind(), format!("writing the download: {e}")));
+        let write_error = |e: io::Error| {
+            Error::Io(io::Error::new(
+                e.kind(),
+                format!("writing the download: {e}"),
+            ))
+        };
         loop {
             let before = written;
             let mut call = self.download_file(file_id);
@@ -338,7 +358,8 @@ impl Client {
                             Ok(chunk) => {
                                 let mut data = &chunk[..];
                                 if skip > 0 {
-                                    let n = usize::try_from(skip).unwrap_or(usize::MAX).min(data.len());
+                                    let n =
+                                        usize::try_from(skip).unwrap_or(usize::MAX).min(data.len());
                                     data = &data[n..];
                                     skip -= n as u64;
                                 }
