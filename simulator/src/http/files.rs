@@ -121,6 +121,13 @@ pub(super) async fn upload(
         return Err(ApiError::validation(Value::Object(errors)));
     }
     let mut w = app.world();
+    let stored: usize = w.files.values().map(|f| f.data.len()).sum();
+    if stored.saturating_add(data.len()) > w.config.max_stored_bytes {
+        return Err(ApiError::detail(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Storage quota exceeded.",
+        ));
+    }
     let id = w.add_file(&name, type_id, data);
     let body = w
         .files
