@@ -389,6 +389,8 @@ impl Client {
                 }
             };
             let Some(failure) = failure else { break };
+            // What arrived goes to disk now, so a partial file left behind holds all of it.
+            out.flush().await.map_err(write_error)?;
             if !resumable(&failure) || resumes >= MAX_RESUMES {
                 return Err(failure);
             }
