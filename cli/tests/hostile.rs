@@ -907,8 +907,7 @@ fn row11_signals_leave_what_a_rerun_can_use_and_nothing_else() {
     let last = server
         .seen()
         .into_iter()
-        .filter(|r| r.path == "/api/v2/files/F1/contents/")
-        .last();
+        .rfind(|r| r.path == "/api/v2/files/F1/contents/");
     assert_eq!(
         last.and_then(|r| r.header("range")),
         Some(format!("bytes={}-", kept.len()))
