@@ -29,7 +29,7 @@ pub async fn connect(global: &Global) -> CliResult<Connection> {
     if global.simulate {
         return embedded(global, "--simulate given").await;
     }
-    let mut builder = Client::builder(&rescale::API);
+    let mut builder = Client::builder();
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url);
     } else if let Some(region) = &global.region {

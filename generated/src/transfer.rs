@@ -408,7 +408,7 @@ impl Client {
                 written = 0;
             }
             resumes += 1;
-            tokio::time::sleep(self.retry_policy().backoff(stalled)).await;
+            tokio::time::sleep(self.runtime().retry_policy().backoff(stalled)).await;
         }
 
         for announced in [total, expect.len].into_iter().flatten() {
@@ -661,8 +661,8 @@ fn io_at(path: &Path, e: io::Error) -> Error {
 }
 
 /// A strong `ETag` (weak ones cannot validate byte ranges).
-fn strong_etag(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    let value = headers.get(reqwest::header::ETAG)?.to_str().ok()?.trim();
+fn strong_etag(headers: &crate::runtime::HeaderMap) -> Option<String> {
+    let value = headers.get("etag")?.to_str().ok()?.trim();
     (!value.is_empty() && !value.starts_with("W/")).then(|| value.to_owned())
 }
 
@@ -721,8 +721,8 @@ fn server_md5(file: &types::File) -> Option<&str> {
 }
 
 /// Parses `Content-Range: bytes START-END/TOTAL` (TOTAL may be `*`): `(START, TOTAL)`.
-fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, Option<u64>)> {
-    let value = headers.get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+fn content_range(headers: &crate::runtime::HeaderMap) -> Option<(u64, Option<u64>)> {
+    let value = headers.get("content-range")?.to_str().ok()?;
     let rest = value.trim().strip_prefix("bytes")?.trim_start();
     let (span, size) = rest.split_once('/')?;
     let (start, _end) = span.trim().split_once('-')?;

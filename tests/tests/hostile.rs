@@ -19,7 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 const KEY: &str = "hostile-test-key-0123456789";
 
 fn client(base: &str) -> Client {
-    Client::builder(&rescale::API)
+    Client::builder()
         .base_url(base)
         .api_key(KEY)
         .retry_policy(
@@ -392,10 +392,10 @@ async fn row7_absurd_waits_are_refused_not_slept() {
         }
     })
     .await;
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(server.base_url())
         .api_key(KEY)
-        .rate_limit(RateLimit::rescale())
+        .rate_limit(rescale::policy::rate_limits())
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
@@ -418,7 +418,7 @@ async fn row7_absurd_waits_are_refused_not_slept() {
     // A limiter that would make a call wait an hour (one request per hour, burst 1).
     let slow =
         RateLimit::new(|_, _| Some("s")).scope_with_burst("s", 1, Duration::from_secs(3600), 1);
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(server.base_url())
         .api_key(KEY)
         .rate_limit(slow)
@@ -448,7 +448,7 @@ async fn a_429_body_gives_the_wait_when_the_header_is_missing() {
         respond(socket, "429 Too Many Requests", "", body).await;
     })
     .await;
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(server.base_url())
         .api_key(KEY)
         .retry_policy(RetryPolicy::default().with_max_wait(Duration::from_secs(5)))
