@@ -659,13 +659,14 @@ fn row6_special_files_and_stdout_are_written_into() {
     };
     let out = run(env.cmd(&server, &["download", "F1", "-o", "pipe"]));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(reader.join().expect("reader"), content);
+    // Checked before waiting for the reader: a FIFO renamed over would leave it blocked.
     assert!(
         std::fs::symlink_metadata(&fifo)
             .expect("meta")
             .file_type()
             .is_fifo()
     );
+    assert_eq!(reader.join().expect("reader"), content);
 
     let out = run(env.cmd(&server, &["download", "F1", "-o", "-"]));
     assert_eq!(out.status.code(), Some(0));

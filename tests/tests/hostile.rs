@@ -331,14 +331,15 @@ async fn row6_special_destinations_are_written_into_and_files_kept() {
         .await
         .expect("written into the FIFO");
     assert_eq!(done.bytes, 100_000);
-    assert_eq!(reader.join().expect("reader"), *content);
     use std::os::unix::fs::FileTypeExt;
+    // Checked before waiting for the reader: a FIFO renamed over would leave it blocked.
     assert!(
         std::fs::symlink_metadata(&fifo)
             .expect("meta")
             .file_type()
             .is_fifo()
     );
+    assert_eq!(reader.join().expect("reader"), *content);
 
     let existing = dir.path().join("keep.txt");
     std::fs::write(&existing, b"mine").expect("write");

@@ -478,6 +478,27 @@ pub(crate) fn body_error(status: StatusCode) -> ApiError {
 mod tests {
     use super::*;
 
+    #[test]
+    fn control_endpoints_answer_loopback_clients_only_without_a_token() {
+        let app = App::new(
+            World::new(crate::SimulatorConfig::default()),
+            "http://h:1".into(),
+        );
+        let from = |peer: Option<&str>| {
+            let mut req = Request::new(axum::body::Body::empty());
+            if let Some(peer) = peer {
+                req.extensions_mut()
+                    .insert(Peer(peer.parse().expect("address")));
+            }
+            admin_allowed(&app, &req)
+        };
+        assert!(from(Some("127.0.0.1:5000")).is_ok());
+        assert!(from(Some("[::1]:5000")).is_ok());
+        assert!(from(None).is_ok(), "built in-process");
+        assert!(from(Some("192.0.2.7:5000")).is_err());
+        assert!(from(Some("[2001:db8::1]:5000")).is_err());
+    }
+
     fn ctx(query: &str) -> Ctx {
         Ctx {
             base: "http://h:1".to_string(),
