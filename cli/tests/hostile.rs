@@ -229,6 +229,14 @@ fn data(len: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
+/// The binary under test: this build's, or `RESCALE_TEST_BIN` (to check that these tests fail
+/// on a build from before issue 12).
+fn binary() -> PathBuf {
+    std::env::var_os("RESCALE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rescale")))
+}
+
 /// A scratch directory, HOME and working directory of the binary.
 struct Env {
     dir: tempfile::TempDir,
@@ -250,7 +258,7 @@ impl Env {
     fn cmd_in(&self, server: &Hostile, cwd: &str, args: &[&str]) -> Command {
         let dir = self.path(cwd);
         std::fs::create_dir_all(&dir).expect("cwd");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rescale"));
+        let mut cmd = Command::new(binary());
         cmd.args([
             "--base-url",
             &server.base_url(),
@@ -814,7 +822,7 @@ fn row10_a_writable_profile_is_refused_and_urls_redacted() {
     )
     .expect("write");
     std::fs::set_permissions(&profile, std::fs::Permissions::from_mode(0o666)).expect("chmod");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rescale"));
+    let mut cmd = Command::new(binary());
     cmd.args(["jobs", "list"])
         .current_dir(env.dir.path())
         .env("HOME", env.dir.path())
@@ -835,7 +843,7 @@ fn row10_a_writable_profile_is_refused_and_urls_redacted() {
         "http://user:SECRET@example.com/",
         "https://example.com/api?token=SECRET",
     ] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rescale"));
+        let mut cmd = Command::new(binary());
         cmd.args(["--base-url", url, "--api-key", "k", "jobs", "list"])
             .env("HOME", env.dir.path());
         let out = run(cmd);

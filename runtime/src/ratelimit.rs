@@ -46,7 +46,7 @@ struct ScopeLimit {
 /// timeout or the retry policy's `max_wait` fails at once with [`Error::Timeout`]. Waiters are
 /// served in the order they arrived.
 ///
-/// [`Error::Timeout`]: crate::runtime::Error::Timeout
+/// [`Error::Timeout`]: crate::Error::Timeout
 ///
 /// A scope of `limit` requests per `window` with burst `b` refills at `(limit - b) / window`, so
 /// that in **any** window of that length at most `b + (limit - b) = limit` requests are sent —
