@@ -29,14 +29,15 @@ pub use openapi_gen_runtime as runtime;
 
 pub mod policy;
 pub mod transfer;
+pub mod waiter;
 
 include!("generated.rs");
 
 pub use runtime::{
-    ApiError, ApiErrorKind, ApiResponse, ByteStream, ClientBuilder, Error, RateLimit, RetryPolicy,
-    UploadSource,
+    ApiError, ApiErrorKind, ApiResponse, ByteStream, Error, RateLimit, RetryPolicy, UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload, DownloadOptions, ProgressFn};
+pub use waiter::{JobEnd, JobWaiter, WaitError};
 
 impl Client {
     /// A client for `base_url` (such as `https://platform.rescale.com`) with an API key.

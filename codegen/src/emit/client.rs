@@ -74,9 +74,7 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
         "Starts configuring a client of this API: base URL or server, key, timeouts,\n\
          retries, rate limits; `build()` makes the client.",
     ));
-    code.linef(format_args!(
-        "pub fn builder() -> {rt}::ClientBuilder<Client> {{"
-    ));
+    code.line("pub fn builder() -> ClientBuilder {");
     code.enter();
     code.linef(format_args!("{rt}::ClientBuilder::new(&API)"));
     code.close("}");
@@ -107,6 +105,13 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
         m.write_definition(code, "pub ");
     }
     code.close("}");
+    code.blank();
+    code.doc(&docs::plain(
+        "Configures a [`Client`]: made by [`Client::builder`], finished by `build()`.",
+    ));
+    code.linef(format_args!(
+        "pub type ClientBuilder = {rt}::ClientBuilder<Client>;"
+    ));
     code.blank();
     code.open_itemf(format_args!("impl From<{rt}::Client> for Client"));
     code.linef(format_args!("fn from(inner: {rt}::Client) -> Self {{"));
@@ -417,7 +422,7 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
                 .as_deref()
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
-            let first_line = docs::rustdoc_safe(text.lines().next().unwrap_or("").trim());
+            let first_line = docs::first_sentence(text);
             let name = input.rust_name.trim_start_matches("r#");
             if first_line.is_empty() {
                 extra.push_str(&format!("\n- `{name}`"));
@@ -450,6 +455,13 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
         extra.push_str(example);
         extra.push_str("\n```");
     }
+    extra.push_str(&docs::errors_section(op));
+    let example_args: Vec<String> = required.iter().map(|i| i.rust_name.to_owned()).collect();
+    extra.push_str(&docs::call_example(
+        &op.rust_name,
+        &example_args,
+        op.pagination.is_some(),
+    ));
     doc.extend(docs::plain(&extra));
     ClientMethod {
         doc,
@@ -645,7 +657,9 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let field = &param.rust_name;
-                if resolved(api, &param.ty) == &TypeRef::String {
+                if param.allow_slashes && resolved(api, &param.ty) == &TypeRef::String {
+                    parts.push(format!("runtime::PathPart::Segments(&self.{field})"));
+                } else if resolved(api, &param.ty) == &TypeRef::String {
                     parts.push(format!("runtime::PathPart::Param(&self.{field})"));
                 } else {
                     let text = format!("{}_text", field.trim_start_matches("r#"));
@@ -912,9 +926,29 @@ fn response(api: &Api, op: &Operation) -> Decoding {
             let mut used = crate::names::Scope::default();
             for r in &success {
                 let (ty, _) = decode_body(api, &r.body);
-                let variant = used.claim(status_variant(&r.status));
+                // The same status in several media types (JSON or bytes): named by the kind and
+                // told apart by the answer's media type, JSON first.
+                let shared = success.iter().filter(|o| o.status == r.status).count() > 1;
+                let variant = if shared {
+                    let kind = match r.body {
+                        ResponseBody::Json(_) => "Json",
+                        ResponseBody::Text => "Text",
+                        ResponseBody::Binary => "Bytes",
+                        ResponseBody::Empty => "Empty",
+                    };
+                    match r.status {
+                        StatusMatch::Code(200) => used.claim(kind.to_owned()),
+                        _ => used.claim(format!("{}{kind}", status_variant(&r.status))),
+                    }
+                } else {
+                    used.claim(status_variant(&r.status))
+                };
+                let media = match (&r.media_type, shared) {
+                    (Some(media), true) => format!(" (`{media}`)"),
+                    _ => String::new(),
+                };
                 let doc = format!(
-                    "`{}`{}",
+                    "`{}`{media}{}",
                     status_text(&r.status),
                     r.description
                         .as_deref()
@@ -924,10 +958,15 @@ fn response(api: &Api, op: &Operation) -> Decoding {
                         ))
                         .unwrap_or_default()
                 );
-                let pattern = match r.status {
+                let mut pattern = match r.status {
                     StatusMatch::Code(code) => code.to_string(),
                     StatusMatch::Range(_) | StatusMatch::Default => "200..=299".to_owned(),
                 };
+                if shared && matches!(r.body, ResponseBody::Json(_)) {
+                    pattern.push_str(
+                        " if response.content_type().is_some_and(|t| t.contains(\"json\"))",
+                    );
+                }
                 let path = format!("{enum_name}::{variant}");
                 let arm = match &r.body {
                     ResponseBody::Empty => format!(
