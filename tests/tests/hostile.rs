@@ -739,3 +739,44 @@ fn file_server_for_ranges(
         })
     }
 }
+
+/// Row 4, the polls of `run` and `jobs watch`: a status list whose pages never end is an error
+/// after 10,000 statuses instead of growing the memory for ever.
+#[tokio::test]
+async fn row4_an_endless_status_history_ends_the_wait() {
+    let server = Server::start(|_, req, socket| async move {
+        let page: usize = req
+            .target
+            .split_once("page=")
+            .and_then(|(_, rest)| rest.split('&').next()?.parse().ok())
+            .unwrap_or(1);
+        let host = req.header("host").unwrap_or_default();
+        let results: Vec<_> = (0..100)
+            .map(|_| serde_json::json!({"status": "Executing", "statusDate": "2026-12-02T00:00:00Z"}))
+            .collect();
+        let body = serde_json::json!({
+            "count": 1_000_000_000u64,
+            "next": format!("http://{host}/api/v2/jobs/j1/statuses/?page={}&page_size=100", page + 1),
+            "previous": null,
+            "results": results,
+        });
+        respond(socket, "200 OK", "", body.to_string().as_bytes()).await;
+    })
+    .await;
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        client(&server.base_url()).wait_for_job("j1").wait(),
+    )
+    .await
+    .expect("ends")
+    .expect_err("an endless history");
+    assert!(
+        err.to_string().contains("more than 10000 statuses"),
+        "{err}"
+    );
+    assert_eq!(
+        server.seen().len(),
+        101,
+        "100 pages, and one more to see it goes on"
+    );
+}
