@@ -55,32 +55,47 @@ impl Input {
 
 /// Prepares the upload for `inputs`: a single `.zip` as it is; otherwise the files and
 /// directories zipped together (directories keep their name as the top folder); with no inputs
-/// the demo input. Returns the input and the name to upload it under (its file name).
+/// the demo input. Returns the input and the name to upload it under (its file name). (`run`
+/// does these steps itself, zipping on a blocking thread.)
+#[cfg(test)]
 pub fn prepare(inputs: &[PathBuf]) -> CliResult<(Input, String)> {
-    let single_zip = match inputs {
-        [single]
-            if single
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-                && single.is_file() =>
-        {
-            Some(single)
-        }
-        _ => None,
-    };
-    if let Some(single) = single_zip {
-        let name = single
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "input.zip".to_string());
-        return Ok((Input::Existing(single.clone()), name));
+    if let Some((path, name)) = existing_zip(inputs) {
+        return Ok((Input::Existing(path), name));
     }
-    let dir = tempfile::Builder::new()
+    let dir = temp_dir()?;
+    let path = dir.path().join("input.zip");
+    zip_inputs(inputs, &path)?;
+    Ok((Input::Made { path, _dir: dir }, "input.zip".to_string()))
+}
+
+/// The single `.zip` among `inputs` that is uploaded as it is, and its name.
+pub fn existing_zip(inputs: &[PathBuf]) -> Option<(PathBuf, String)> {
+    let [single] = inputs else { return None };
+    let is_zip = single
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if !is_zip || !single.is_file() {
+        return None;
+    }
+    let name = single
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input.zip".to_string());
+    Some((single.clone(), name))
+}
+
+/// A new temporary directory for the zip, removed with everything in it when dropped.
+pub fn temp_dir() -> CliResult<tempfile::TempDir> {
+    tempfile::Builder::new()
         .prefix("rescale-input-")
         .tempdir()
-        .map_err(|e| CliError::io("creating a temporary directory", &e))?;
-    let path = dir.path().join("input.zip");
-    let file = fs::File::create(&path).map_err(|e| CliError::io("creating the input zip", &e))?;
+        .map_err(|e| CliError::io("creating a temporary directory", &e))
+}
+
+/// Zips `inputs` (or the demo input when there are none) into a new file at `path`.
+pub fn zip_inputs(inputs: &[PathBuf], path: &Path) -> CliResult<()> {
+    let file =
+        fs::File::create_new(path).map_err(|e| CliError::io("creating the input zip", &e))?;
     let mut zip = ZipWriter::new(io::BufWriter::new(file));
     let result = if inputs.is_empty() {
         add_bytes(&mut zip, DEMO_INPUT_NAME, DEMO_INPUT.as_bytes())
@@ -95,8 +110,7 @@ pub fn prepare(inputs: &[PathBuf]) -> CliResult<(Input, String)> {
             .map_err(|e| CliError::io("writing the input zip", &io::Error::other(e)))?;
         out.flush()
             .map_err(|e| CliError::io("writing the input zip", &e))
-    })?;
-    Ok((Input::Made { path, _dir: dir }, "input.zip".to_string()))
+    })
 }
 
 fn options() -> SimpleFileOptions {
@@ -132,9 +146,18 @@ fn add_input<W: Write + io::Seek>(zip: &mut ZipWriter<W>, input: &Path) -> CliRe
         .unwrap_or_else(|| "input".to_string());
     if meta.is_dir() {
         add_dir(zip, input, &name)
-    } else {
+    } else if meta.is_file() {
         add_file(zip, input, &name)
+    } else {
+        // Reading a FIFO or a device could block forever or never end.
+        Err(not_regular(input, "is not a regular file or directory"))
     }
+}
+
+/// The error for an input that is not zipped: what it is, and what to do.
+fn not_regular(path: &Path, what: &str) -> CliError {
+    CliError::usage(format!("input {} {what}", path.display()))
+        .hint("give regular files and directories; replace links by the files they point to")
 }
 
 fn add_file<W: Write + io::Seek>(zip: &mut ZipWriter<W>, path: &Path, name: &str) -> CliResult<()> {
@@ -164,10 +187,19 @@ fn add_dir<W: Write + io::Seek>(zip: &mut ZipWriter<W>, dir: &Path, prefix: &str
         let kind = entry
             .file_type()
             .map_err(|e| CliError::io(&format!("reading {}", path.display()), &e))?;
+        // Links inside a directory are not followed (they may point outside it); nothing is
+        // dropped without a word.
         if kind.is_dir() {
             add_dir(zip, &path, &name)?;
-        } else if kind.is_file() || path.is_file() {
+        } else if kind.is_file() {
             add_file(zip, &path, &name)?;
+        } else if kind.is_symlink() {
+            return Err(not_regular(
+                &path,
+                "is a symbolic link: not followed (it may point outside the directory)",
+            ));
+        } else {
+            return Err(not_regular(&path, "is not a regular file or directory"));
         }
     }
     Ok(())

@@ -66,7 +66,7 @@ pub enum Command {
     /// Download the contents of a file by id (GET /api/v2/files/{id}/contents/).
     Download(DownloadArgs),
     /// List the software that can be run: analysis codes and their versions.
-    Analyses,
+    Analyses(LimitArgs),
     /// List the hardware that jobs can run on: core type codes, cores and memory.
     Coretypes(CoretypesArgs),
     /// Create, submit, follow, stop and delete jobs.
@@ -93,9 +93,21 @@ pub struct UploadArgs {
 pub struct DownloadArgs {
     /// The file's id, as printed by `upload` or listed by `jobs files`.
     pub file_id: String,
-    /// Where to write the contents (default: the file's name, in the current directory).
+    /// Where to write the contents (default: the file's name, in the current directory; `-`:
+    /// standard output; a directory: the file's name in it; a FIFO or device: written into).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `--limit` of the list commands, which print page by page as the pages arrive.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Show at most this many items (default: all of them).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 /// `rescale coretypes`.
@@ -104,6 +116,8 @@ pub struct CoretypesArgs {
     /// Include core types that are no longer offered.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub list: LimitArgs,
 }
 
 /// `rescale jobs ...`.
@@ -122,10 +136,10 @@ pub enum JobsCommand {
     Stop(JobId),
     /// Delete a job (refused while its cluster still runs).
     Delete(JobId),
-    /// Show a job's status history, newest first.
-    Statuses(JobId),
+    /// Show a job's status history, oldest first.
+    Statuses(JobListing),
     /// List a job's output files.
-    Files(JobId),
+    Files(JobListing),
     /// Follow a job's status until it ends; exit 0 if it completed successfully, 1 if not.
     Watch(WatchArgs),
 }
@@ -135,6 +149,15 @@ pub enum JobsCommand {
 pub struct JobId {
     /// The job's id, such as RcAFeb.
     pub id: String,
+}
+
+/// A job id and `--limit`.
+#[derive(Debug, Args)]
+pub struct JobListing {
+    /// The job's id, such as RcAFeb.
+    pub id: String,
+    #[command(flatten)]
+    pub list: LimitArgs,
 }
 
 /// Which jobs `jobs list` shows.
@@ -222,6 +245,10 @@ pub struct RunArgs {
     /// Do not download the output files.
     #[arg(long)]
     pub no_download: bool,
+    /// Replace output files that already exist (otherwise each is reported and left as it is;
+    /// a download left partial by an interrupted run is resumed).
+    #[arg(long)]
+    pub force: bool,
     /// Options of the polling.
     #[command(flatten)]
     pub poll: PollArgs,

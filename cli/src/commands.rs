@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use rescale::types::{
     AnalysisRef, Hardware, InputFileRef, Job, JobAnalysisRequest, JobRequest, JobState, JobStatus,
 };
@@ -13,16 +13,25 @@ use serde_json::{Value, json};
 
 use crate::archive;
 use crate::args::{
-    Command, CoretypesArgs, DownloadArgs, JobsCommand, JobsCreateArgs, JobsListArgs, PollArgs,
-    RunArgs, StateFilter, UploadArgs, WatchArgs,
+    Command, CoretypesArgs, DownloadArgs, JobListing, JobsCommand, JobsCreateArgs, JobsListArgs,
+    LimitArgs, PollArgs, RunArgs, StateFilter, UploadArgs, WatchArgs,
 };
 use crate::connect::Connection;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::{cell, print_json, print_line, print_table};
-use crate::transfer;
+use crate::output::{cell, print_json, print_line, print_stream, print_table, terminal_safe};
+use crate::paths::{safe_component, safe_relative};
+use crate::transfer::{self, Target};
 
 /// Largest page asked for when listing.
 const PAGE_SIZE: i64 = 100;
+
+/// Most status entries read for one job: real jobs have about ten, so a server sending more is
+/// broken, and reading on would grow memory without end.
+const MAX_STATUSES: usize = 10_000;
+
+/// Most catalogue entries (analyses, core types) looked through for one code, for the same
+/// reason: a catalogue that never ends must not keep `run` busy forever.
+const MAX_LOOKUP: usize = 100_000;
 
 /// What a finished command leaves: the exit code (0 or [`Exit::JobFailed`]).
 pub type Outcome = CliResult<i32>;
@@ -33,7 +42,7 @@ pub async fn run(command: Command, conn: &Connection, json: bool) -> Outcome {
     match command {
         Command::Upload(args) => upload(client, args, json).await,
         Command::Download(args) => download(client, args, json).await,
-        Command::Analyses => analyses(client, json).await,
+        Command::Analyses(args) => analyses(client, args, json).await,
         Command::Coretypes(args) => coretypes(client, args, json).await,
         Command::Jobs(command) => jobs(client, conn, command, json).await,
         Command::Run(args) => walkthrough(conn, args, json).await,
@@ -68,54 +77,69 @@ async fn download(client: &Client, args: DownloadArgs, json: bool) -> Outcome {
         .await
         .map_err(|e| CliError::api(&format!("looking up file {id}"), e))?
         .into_body();
-    let dest = match args.output {
-        Some(path) => path,
-        None => transfer::safe_relative(&meta.name)
-            .and_then(|p| p.file_name().map(PathBuf::from))
-            .ok_or_else(|| {
-                CliError::usage(format!("file {id} has no usable name ({:?})", meta.name))
+    // The server's name, as one safe file name, when it names the destination.
+    let own_name = || {
+        safe_component(&meta.name)
+            .map(PathBuf::from)
+            .map_err(|why| {
+                CliError::usage(format!("file {id} has no usable name: {why}"))
                     .hint("give the destination with -o PATH")
-            })?,
+            })
     };
-    let bytes = transfer::download(client, &id, &meta.name, &dest).await?;
+    let dest = match args.output {
+        Some(path) if path.as_os_str() == "-" => None,
+        Some(path) if path.is_dir() => Some(path.join(own_name()?)),
+        Some(path) => Some(path),
+        None => Some(own_name()?),
+    };
+    let target = match &dest {
+        Some(path) => Target::Path(path),
+        None => Target::Stdout,
+    };
+    let bytes = transfer::download(client, &id, &meta.name, target, args.force).await?;
+    let shown = dest
+        .as_ref()
+        .map_or("standard output".into(), |p| p.display().to_string());
     if json {
-        print_json(&json!({"id": id, "name": meta.name, "path": dest, "bytes": bytes}))?;
-    } else {
+        if dest.is_some() {
+            print_json(&json!({"id": id, "name": meta.name, "path": dest, "bytes": bytes}))?;
+        }
+    } else if dest.is_some() {
         print_line(&format!(
-            "Downloaded {} ({bytes} bytes) to {}",
-            meta.name,
-            dest.display()
+            "Downloaded {} ({bytes} bytes) to {shown}",
+            meta.name
         ))?;
+    } else {
+        eprintln!(
+            "note: downloaded {} ({bytes} bytes) to {shown}",
+            terminal_safe(&meta.name)
+        );
     }
     Ok(0)
 }
 
-async fn analyses(client: &Client, json: bool) -> Outcome {
-    let all: Vec<_> = client
-        .list_analyses()
-        .page_size(PAGE_SIZE)
-        .into_stream()
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api("listing analyses", e))?;
-    if json {
-        print_json(&all)?;
-        return Ok(0);
-    }
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|a| {
-            let versions = a
-                .versions
-                .iter()
-                .flatten()
-                .filter_map(|v| v.version_code.clone().or_else(|| v.version.clone()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            vec![a.code.clone(), cell(a.name.clone()), versions]
-        })
-        .collect();
-    print_table(&["CODE", "NAME", "VERSIONS"], &rows)?;
+/// Maps a list's items to CLI errors, naming what was listed.
+fn listing<T>(
+    stream: rescale::runtime::ItemStream<T>,
+    what: String,
+) -> impl futures::Stream<Item = CliResult<T>> {
+    stream.map(move |r| r.map_err(|e| CliError::api(&what, e)))
+}
+
+async fn analyses(client: &Client, args: LimitArgs, json: bool) -> Outcome {
+    let stream = client.list_analyses().page_size(PAGE_SIZE).into_stream();
+    let row = |a: &rescale::types::Analysis| {
+        let versions = a
+            .versions
+            .iter()
+            .flatten()
+            .filter_map(|v| v.version_code.clone().or_else(|| v.version.clone()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![a.code.clone(), cell(a.name.clone()), versions]
+    };
+    let items = listing(stream, "listing analyses".into());
+    print_stream(items, args.limit, json, &["CODE", "NAME", "VERSIONS"], row).await?;
     Ok(0)
 }
 
@@ -124,38 +148,25 @@ async fn coretypes(client: &Client, args: CoretypesArgs, json: bool) -> Outcome 
     if !args.all {
         request = request.is_active(true);
     }
-    let all: Vec<_> = request
-        .into_stream()
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api("listing core types", e))?;
-    if json {
-        print_json(&all)?;
-        return Ok(0);
-    }
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|c| {
-            let cores = c
-                .cores
-                .iter()
-                .flatten()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            vec![
-                c.code.clone(),
-                cell(c.name.clone()),
-                cores,
-                cell(c.memory),
-                cell(c.processor_info.clone().flatten()),
-            ]
-        })
-        .collect();
-    print_table(
-        &["CODE", "NAME", "CORES", "MEMORY/CORE (MB)", "PROCESSOR"],
-        &rows,
-    )?;
+    let row = |c: &rescale::types::CoreType| {
+        let cores = c
+            .cores
+            .iter()
+            .flatten()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        vec![
+            c.code.clone(),
+            cell(c.name.clone()),
+            cores,
+            cell(c.memory),
+            cell(c.processor_info.clone().flatten()),
+        ]
+    };
+    let items = listing(request.into_stream(), "listing core types".into());
+    let header = ["CODE", "NAME", "CORES", "MEMORY/CORE (MB)", "PROCESSOR"];
+    print_stream(items, args.list.limit, json, &header, row).await?;
     Ok(0)
 }
 
@@ -192,8 +203,8 @@ async fn jobs(client: &Client, conn: &Connection, command: JobsCommand, json: bo
                 .map_err(|e| CliError::api(&format!("deleting job {}", job.id), e))?;
             acknowledge(json, &job.id, "deleted", "Deleted job")
         }
-        JobsCommand::Statuses(job) => {
-            let mut statuses = statuses(client, &job.id).await?;
+        JobsCommand::Statuses(JobListing { id, list }) => {
+            let mut statuses = statuses(client, &id, list.limit).await?;
             statuses.reverse();
             if json {
                 print_json(&statuses)?;
@@ -212,29 +223,20 @@ async fn jobs(client: &Client, conn: &Connection, command: JobsCommand, json: bo
             }
             Ok(0)
         }
-        JobsCommand::Files(job) => {
-            let files: Vec<_> = client
-                .list_job_files(&job.id)
+        JobsCommand::Files(JobListing { id, list }) => {
+            let stream = client
+                .list_job_files(&id)
                 .page_size(PAGE_SIZE)
-                .into_stream()
-                .try_collect()
-                .await
-                .map_err(|e| CliError::api(&format!("listing the files of job {}", job.id), e))?;
-            if json {
-                print_json(&files)?;
-            } else {
-                let rows: Vec<Vec<String>> = files
-                    .iter()
-                    .map(|f| {
-                        vec![
-                            f.id.clone(),
-                            f.relative_path.clone().unwrap_or_else(|| f.name.clone()),
-                            cell(f.decrypted_size),
-                        ]
-                    })
-                    .collect();
-                print_table(&["ID", "PATH", "BYTES"], &rows)?;
-            }
+                .into_stream();
+            let items = listing(stream, format!("listing the files of job {id}"));
+            let row = |f: &rescale::types::File| {
+                vec![
+                    f.id.clone(),
+                    f.relative_path.clone().unwrap_or_else(|| f.name.clone()),
+                    cell(f.decrypted_size),
+                ]
+            };
+            print_stream(items, list.limit, json, &["ID", "PATH", "BYTES"], row).await?;
             Ok(0)
         }
         JobsCommand::Watch(WatchArgs { id, poll }) => {
@@ -268,28 +270,17 @@ async fn jobs_list(client: &Client, args: JobsListArgs, json: bool) -> Outcome {
             StateFilter::NotCompleted => JobState::NotCompleted,
         });
     }
-    let jobs: Vec<_> = request
-        .into_stream()
-        .take(args.limit)
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api("listing jobs", e))?;
-    if json {
-        print_json(&jobs)?;
-        return Ok(0);
-    }
-    let rows: Vec<Vec<String>> = jobs
-        .iter()
-        .map(|j| {
-            vec![
-                j.id.clone(),
-                cell(j.job_status.as_ref().and_then(|s| s.content.clone())),
-                cell(j.date_inserted.clone()),
-                cell(j.name.clone()),
-            ]
-        })
-        .collect();
-    print_table(&["ID", "STATUS", "CREATED", "NAME"], &rows)?;
+    let items = listing(request.into_stream(), "listing jobs".into());
+    let row = |j: &rescale::types::JobSummary| {
+        vec![
+            j.id.clone(),
+            cell(j.job_status.as_ref().and_then(|s| s.content.clone())),
+            cell(j.date_inserted.clone()),
+            cell(j.name.clone()),
+        ]
+    };
+    let header = ["ID", "STATUS", "CREATED", "NAME"];
+    print_stream(items, Some(args.limit), json, &header, row).await?;
     Ok(0)
 }
 
@@ -377,15 +368,29 @@ fn print_job(job: &Job) -> CliResult<()> {
     Ok(())
 }
 
-/// A job's whole status history, newest first.
-async fn statuses(client: &Client, id: &str) -> CliResult<Vec<JobStatus>> {
-    client
+/// A job's status history, newest first: the `limit` newest entries, else all of them up to
+/// [`MAX_STATUSES`] (more is an error: the history is held in memory to print it oldest first).
+async fn statuses(client: &Client, id: &str, limit: Option<usize>) -> CliResult<Vec<JobStatus>> {
+    let what = format!("reading the statuses of job {id}");
+    let cap = limit.unwrap_or(MAX_STATUSES);
+    let mut stream = client
         .list_job_statuses(id)
         .page_size(PAGE_SIZE)
-        .into_stream()
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api(&format!("reading the statuses of job {id}"), e))
+        .into_stream();
+    let mut all = Vec::new();
+    while let Some(status) = stream.next().await {
+        if all.len() == cap {
+            if limit.is_some() {
+                break;
+            }
+            return Err(CliError::new(
+                Exit::Network,
+                format!("{what}: the server sent more than {MAX_STATUSES} statuses"),
+            ));
+        }
+        all.push(status.map_err(|e| CliError::api(&what, e))?);
+    }
+    Ok(all)
 }
 
 fn reason(s: &JobStatus) -> Option<String> {
@@ -548,7 +553,21 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
             archive::DEMO_INPUT_NAME
         );
     }
-    let (input, upload_name) = archive::prepare(&args.inputs)?;
+    // Zipped on a blocking thread, so that a signal can end the command meanwhile: the
+    // temporary directory belongs to this future and goes when it is dropped.
+    let (input, upload_name) = match archive::existing_zip(&args.inputs) {
+        Some((path, name)) => (archive::Input::Existing(path), name),
+        None => {
+            let dir = archive::temp_dir()?;
+            let path = dir.path().join("input.zip");
+            let (inputs, target) = (args.inputs.clone(), path.clone());
+            tokio::task::spawn_blocking(move || archive::zip_inputs(&inputs, &target))
+                .await
+                .map_err(|e| CliError::new(Exit::Io, format!("zipping the inputs: {e}")))??;
+            let made = archive::Input::Made { path, _dir: dir };
+            (made, "input.zip".to_string())
+        }
+    };
     let file = transfer::upload(client, input.path(), &upload_name).await?;
     drop(input);
     say(format!(
@@ -582,31 +601,57 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
     let end = watch(client, &job.id, &Polling::new(&args.poll, conn), !json).await?;
     say(end.summary(&job.id))?;
 
-    // 5. Download the outputs.
+    // 5. Download the outputs. The job id names the default directory: it must be one safe
+    // file name. A file that cannot be written is reported and the others still downloaded.
     let mut outputs = Vec::new();
-    let out_dir = args
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| Path::new("rescale-outputs").join(&job.id));
+    let mut failed = 0usize;
+    let out_dir = match &args.output_dir {
+        Some(dir) => dir.clone(),
+        None if args.no_download => PathBuf::new(),
+        None => {
+            let id = safe_component(&job.id).map_err(|why| {
+                CliError::new(
+                    Exit::Network,
+                    format!("the created job has an unusable id: {why}"),
+                )
+                .hint("give the output directory with --output-dir")
+            })?;
+            Path::new("rescale-outputs").join(id)
+        }
+    };
     if !args.no_download {
-        let files: Vec<_> = client
+        let mut files = client
             .list_job_files(&job.id)
             .page_size(PAGE_SIZE)
-            .into_stream()
-            .try_collect()
-            .await
-            .map_err(|e| CliError::api(&format!("listing the files of job {}", job.id), e))?;
-        for f in &files {
+            .into_stream();
+        while let Some(f) = files.next().await {
+            let f =
+                f.map_err(|e| CliError::api(&format!("listing the files of job {}", job.id), e))?;
             let relative = f.relative_path.as_deref().unwrap_or(&f.name);
-            let Some(rel) =
-                transfer::safe_relative(relative).or_else(|| transfer::safe_relative(&f.name))
-            else {
-                eprintln!("note: skipped file {} with no usable name", f.id);
-                continue;
+            let rel = match safe_relative(relative) {
+                Ok(rel) => rel,
+                Err(why) => {
+                    eprintln!(
+                        "error: skipped output file {}: {}",
+                        terminal_safe(&f.id),
+                        terminal_safe(&why)
+                    );
+                    failed += 1;
+                    continue;
+                }
             };
             let dest = out_dir.join(rel);
-            let bytes = transfer::download(client, &f.id, relative, &dest).await?;
-            outputs.push(json!({"id": f.id, "name": f.name, "path": dest, "bytes": bytes}));
+            match transfer::download(client, &f.id, relative, Target::Path(&dest), args.force).await
+            {
+                Ok(bytes) => {
+                    outputs.push(json!({"id": f.id, "name": f.name, "path": dest, "bytes": bytes}))
+                }
+                Err(e) if e.exit == Exit::Io => {
+                    eprintln!("{}", terminal_safe(&e.to_string().replace('\n', " ")));
+                    failed += 1;
+                }
+                Err(e) => return Err(e),
+            }
         }
         let total: u64 = outputs.iter().filter_map(|o| o["bytes"].as_u64()).sum();
         say(format!(
@@ -629,20 +674,25 @@ async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
         }
         print_json(&doc)?;
     }
+    if failed > 0 {
+        return Err(CliError::new(
+            Exit::Io,
+            format!(
+                "{failed} output file(s) of job {} could not be written",
+                job.id
+            ),
+        )
+        .hint("the messages above say why; the other outputs were downloaded"));
+    }
     Ok(end.exit_code())
 }
 
 /// Checks that analysis `code` exists with version `version` (its version code or version);
 /// returns the display names of both.
 async fn check_analysis(client: &Client, code: &str, version: &str) -> CliResult<(String, String)> {
-    let all: Vec<_> = client
-        .list_analyses()
-        .page_size(PAGE_SIZE)
-        .into_stream()
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api("listing analyses", e))?;
-    let Some(analysis) = all.iter().find(|a| a.code == code) else {
+    let stream = client.list_analyses().page_size(PAGE_SIZE).into_stream();
+    let found = find(stream, "listing analyses", |a| a.code == code).await?;
+    let Some(analysis) = found else {
         return Err(
             CliError::new(Exit::Usage, format!("no analysis with code {code:?}"))
                 .hint("`rescale analyses` lists the analysis codes; choose one with --analysis"),
@@ -674,20 +724,38 @@ async fn check_analysis(client: &Client, code: &str, version: &str) -> CliResult
 
 /// Checks that core type `code` exists; returns its display name.
 async fn check_core_type(client: &Client, code: &str) -> CliResult<String> {
-    let all: Vec<_> = client
-        .list_core_types()
-        .page_size(PAGE_SIZE)
-        .into_stream()
-        .try_collect()
-        .await
-        .map_err(|e| CliError::api("listing core types", e))?;
-    all.iter()
-        .find(|c| c.code == code)
+    let stream = client.list_core_types().page_size(PAGE_SIZE).into_stream();
+    find(stream, "listing core types", |c| c.code == code)
+        .await?
         .map(|c| c.name.clone().unwrap_or_else(|| code.to_string()))
         .ok_or_else(|| {
             CliError::new(Exit::Usage, format!("no core type with code {code:?}"))
                 .hint("`rescale coretypes` lists the core type codes; choose one with --core-type")
         })
+}
+
+/// The first item of a list that `wanted`, reading page by page and at most [`MAX_LOOKUP`]
+/// items.
+async fn find<T>(
+    mut stream: rescale::runtime::ItemStream<T>,
+    what: &str,
+    wanted: impl Fn(&T) -> bool,
+) -> CliResult<Option<T>> {
+    let mut seen = 0usize;
+    while let Some(item) = stream.next().await {
+        let item = item.map_err(|e| CliError::api(what, e))?;
+        if wanted(&item) {
+            return Ok(Some(item));
+        }
+        seen += 1;
+        if seen >= MAX_LOOKUP {
+            return Err(CliError::new(
+                Exit::Network,
+                format!("{what}: more than {MAX_LOOKUP} entries; the list does not end"),
+            ));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

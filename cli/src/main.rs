@@ -10,8 +10,8 @@
 //! Errors are printed as one `error:` line and, where there is something to do about it, one
 //! `hint:` line. Exit codes: 0 success; 1 the watched job ended badly; 2 bad usage or input;
 //! 3 authentication failed; 4 not found; 5 the API refused the request; 6 network or protocol
-//! failure; 7 local file error; 8 `--timeout` ran out while the job was still running. See
-//! `cli/README.md`.
+//! failure; 7 local file error; 8 `--timeout` ran out while the job was still running; 130 and
+//! 143 interrupted by SIGINT or SIGTERM. See `cli/README.md`.
 
 mod archive;
 mod args;
@@ -19,6 +19,8 @@ mod commands;
 mod connect;
 mod error;
 mod output;
+mod paths;
+mod signals;
 mod transfer;
 
 use std::process::ExitCode;
@@ -38,16 +40,33 @@ fn main() -> ExitCode {
         Err(e) => return fail(&CliError::io("starting the async runtime", &e)),
     };
     let result = runtime.block_on(async {
-        let conn = connect::connect(&cli.global).await?;
-        commands::run(cli.command, &conn, cli.global.json).await
+        let work = async {
+            let conn = connect::connect(&cli.global).await?;
+            commands::run(cli.command, &conn, cli.global.json).await
+        };
+        // A signal drops the command's future, and with it what a rerun cannot use (the
+        // temporary input zip, a partial download that cannot be verified); a partial download
+        // that can be is kept for the rerun to resume.
+        tokio::select! {
+            result = work => Ok(result),
+            code = signals::interrupted() => Err(code),
+        }
     });
     match result {
-        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-        Err(e) => fail(&e),
+        Ok(Ok(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ok(Err(e)) => fail(&e),
+        Err(code) => {
+            eprintln!("interrupted");
+            // Not a return: dropping the runtime would wait for a zip still being written on a
+            // blocking thread (its directory is already gone).
+            std::process::exit(code)
+        }
     }
 }
 
 fn fail(e: &CliError) -> ExitCode {
-    eprintln!("{e}");
+    for line in e.to_string().lines() {
+        eprintln!("{}", output::terminal_safe(line));
+    }
     ExitCode::from(e.exit as u8)
 }

@@ -1,15 +1,16 @@
 //! Uploads and downloads with progress bars (drawn only when stderr is a terminal).
 
 use std::io::IsTerminal;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
-use futures::{StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rescale::runtime::{Tap, TapEvent};
 use rescale::types::File;
-use rescale::{Client, UploadSource};
-use tokio::io::AsyncWriteExt;
+use rescale::{Client, DownloadOptions, Error, ProgressFn, UploadSource};
 
 use crate::error::{CliError, CliResult};
+use crate::output::terminal_safe;
 
 /// A byte-count progress bar on stderr, or a hidden one when stderr is not a terminal.
 pub fn progress_bar(len: Option<u64>, label: &str) -> ProgressBar {
@@ -29,131 +30,106 @@ pub fn progress_bar(len: Option<u64>, label: &str) -> ProgressBar {
     bar
 }
 
-/// Uploads the file at `path` under the name `name`, showing progress.
+/// Uploads the file at `path` under the name `name`, showing progress, and checks what the
+/// server stored (its size and md5) against the bytes sent. Only regular files are uploaded: a
+/// FIFO or a device could block or never end.
 pub async fn upload(client: &Client, path: &Path, name: &str) -> CliResult<File> {
     let shown = path.display();
-    let file = tokio::fs::File::open(path)
+    let meta = tokio::fs::metadata(path)
         .await
-        .map_err(|e| CliError::io(&format!("opening {shown}"), &e))?;
-    let len = file
-        .metadata()
-        .await
-        .map_err(|e| CliError::io(&format!("reading {shown}"), &e))?
-        .len();
-    let bar = progress_bar(Some(len), &format!("uploading {name}"));
-    let same_name = path.file_name().is_some_and(|n| n == name);
-    let source = if bar.is_hidden() && same_name {
-        // No progress to show: a path source can be sent again if connecting fails.
-        drop(file);
+        .map_err(|e| CliError::io(&format!("reading {shown}"), &e))?;
+    if !meta.is_file() {
+        return Err(CliError::usage(format!("{shown} is not a regular file"))
+            .hint("upload a regular file (or give a directory to `rescale run`)"));
+    }
+    let bar = progress_bar(
+        Some(meta.len()),
+        &format!("uploading {}", terminal_safe(name)),
+    );
+    let source = if path.file_name().is_some_and(|n| n == name) {
+        // A path source can be sent again if connecting fails.
         UploadSource::path(path)
     } else {
-        let counted = bar.clone();
-        let stream = tokio_util::io::ReaderStream::new(file).inspect_ok(move |chunk| {
-            counted.inc(chunk.len() as u64);
-        });
-        UploadSource::stream(name, Some(len), stream)
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| CliError::io(&format!("opening {shown}"), &e))?;
+        UploadSource::stream(
+            name,
+            Some(meta.len()),
+            tokio_util::io::ReaderStream::new(file),
+        )
     };
-    let result = client.upload_file(source).send().await;
+    let counted = bar.clone();
+    let tap: Tap = Arc::new(move |event: TapEvent<'_>| match event {
+        TapEvent::Start => counted.set_position(0),
+        TapEvent::Chunk(bytes) => counted.inc(bytes.len() as u64),
+    });
+    let result = client.upload_checked(source, Some(tap)).await;
     bar.finish_and_clear();
-    result
-        .map(|r| r.into_body())
-        .map_err(|e| CliError::api(&format!("uploading {shown}"), e))
+    let checked = result.map_err(|e| CliError::api(&format!("uploading {shown}"), e))?;
+    if !checked.verified {
+        eprintln!(
+            "note: the server reported no md5 for {}: only its size was checked",
+            terminal_safe(name)
+        );
+    }
+    Ok(checked.file)
 }
 
-/// Downloads the contents of file `id` to `dest` (through a temporary `.part` file renamed
-/// into place when complete), showing progress. Returns the number of bytes written.
-pub async fn download(client: &Client, id: &str, label: &str, dest: &Path) -> CliResult<u64> {
+/// Where a download goes.
+pub enum Target<'p> {
+    /// Standard output (`-o -`).
+    Stdout,
+    /// A path: a new file, an existing one (replaced only with `force`), or a special file
+    /// such as a FIFO (written into).
+    Path(&'p Path),
+}
+
+/// Downloads the contents of file `id` through the library's checked download (resumed after
+/// dropped connections, length and md5 verified, a partial file kept for a rerun when it can be
+/// verified), showing progress. Returns the number of bytes written.
+pub async fn download(
+    client: &Client,
+    id: &str,
+    label: &str,
+    target: Target<'_>,
+    force: bool,
+) -> CliResult<u64> {
     let what = format!("downloading file {id}");
-    let body = client
-        .download_file(id)
-        .send()
-        .await
-        .map_err(|e| CliError::api(&what, e))?
-        .into_body();
-    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| CliError::io(&format!("creating {}", parent.display()), &e))?;
-    }
-    let mut part = dest.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
-    let bar = progress_bar(body.content_length(), &format!("downloading {label}"));
-    let result = write_stream(body, &part, &bar, &what).await;
+    let bar = progress_bar(None, &format!("downloading {}", terminal_safe(label)));
+    let shown = bar.clone();
+    let progress: ProgressFn = Arc::new(move |done, total| {
+        if let Some(total) = total {
+            shown.set_length(total);
+        }
+        shown.set_position(done);
+    });
+    let result = match target {
+        Target::Stdout => {
+            let mut out = tokio::io::stdout();
+            client
+                .download_file_to_writer(id, &mut out, Some(progress))
+                .await
+        }
+        Target::Path(dest) => {
+            if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| CliError::io(&format!("creating {}", parent.display()), &e))?;
+            }
+            let options = DownloadOptions::default()
+                .overwrite(force)
+                .progress(progress);
+            client.download_file_with(id, dest, options).await
+        }
+    };
     bar.finish_and_clear();
     match result {
-        Ok(written) => {
-            tokio::fs::rename(&part, dest)
-                .await
-                .map_err(|e| CliError::io(&format!("writing {}", dest.display()), &e))?;
-            Ok(written)
+        Ok(done) => Ok(done.bytes),
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(CliError::io(&what, &e)
+                .hint("pass --force to replace it, or choose another path with -o"))
         }
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&part).await;
-            Err(e)
-        }
-    }
-}
-
-async fn write_stream(
-    mut body: rescale::ByteStream,
-    part: &Path,
-    bar: &ProgressBar,
-    what: &str,
-) -> CliResult<u64> {
-    let shown = part.display();
-    let mut out = tokio::fs::File::create(part)
-        .await
-        .map_err(|e| CliError::io(&format!("creating {shown}"), &e))?;
-    let mut written = 0u64;
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| CliError::api(what, e))?;
-        out.write_all(&chunk)
-            .await
-            .map_err(|e| CliError::io(&format!("writing {shown}"), &e))?;
-        written += chunk.len() as u64;
-        bar.inc(chunk.len() as u64);
-    }
-    out.flush()
-        .await
-        .map_err(|e| CliError::io(&format!("writing {shown}"), &e))?;
-    out.sync_all()
-        .await
-        .map_err(|e| CliError::io(&format!("writing {shown}"), &e))?;
-    Ok(written)
-}
-
-/// A server-given relative path made safe to join under a local directory: only its normal
-/// components are kept (no root, no `..`), each of them free of separators. `None` when
-/// nothing is left.
-pub fn safe_relative(path: &str) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for part in path.split(['/', '\\']) {
-        match Path::new(part).components().next() {
-            Some(Component::Normal(p)) if Path::new(part).components().count() == 1 => {
-                out.push(p);
-            }
-            _ => {}
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_cannot_escape() {
-        assert_eq!(safe_relative("a/b.txt"), Some(PathBuf::from("a/b.txt")));
-        assert_eq!(
-            safe_relative("../../etc/passwd"),
-            Some(PathBuf::from("etc/passwd"))
-        );
-        assert_eq!(safe_relative("/abs/x"), Some(PathBuf::from("abs/x")));
-        assert_eq!(safe_relative("..\\x"), Some(PathBuf::from("x")));
-        assert_eq!(safe_relative("./"), None);
-        assert_eq!(safe_relative(".."), None);
-        assert_eq!(safe_relative(""), None);
+        Err(e) => Err(CliError::api(&what, e)),
     }
 }

@@ -4845,6 +4845,7 @@ pub mod builders {
         client: runtime::Client,
         file_id: String,
         range: Option<String>,
+        if_range: Option<String>,
         options: runtime::CallOptions,
     }
 
@@ -4854,6 +4855,7 @@ pub mod builders {
                 client,
                 file_id: file_id.into(),
                 range: None,
+                if_range: None,
                 options: runtime::CallOptions::default(),
             }
         }
@@ -4861,6 +4863,12 @@ pub mod builders {
         /// The part of the file to return, as an HTTP byte range such as `bytes=1048576-`.
         pub fn range(mut self, value: impl Into<String>) -> Self {
             self.range = Some(value.into());
+            self
+        }
+
+        /// With `Range`: the `ETag` of the version already partly downloaded. If the file has changed since, the whole new file is returned (200) instead of a part of it.
+        pub fn if_range(mut self, value: impl Into<String>) -> Self {
+            self.if_range = Some(value.into());
             self
         }
 
@@ -4888,6 +4896,9 @@ pub mod builders {
             )?;
             if let Some(value) = self.range {
                 request.header("Range", value)?;
+            }
+            if let Some(value) = self.if_range {
+                request.header("If-Range", value)?;
             }
             *request.options() = self.options;
             Ok((self.client, request))
@@ -6352,7 +6363,8 @@ impl Client {
     ///
     /// Returns the bytes of a file; this is the address given as `downloadUrl` in the file's
     /// metadata. Byte ranges are supported: send a `Range` header to fetch part of the file, for
-    /// example to resume an interrupted download.
+    /// example to resume an interrupted download (with `If-Range`, so that a changed file is not
+    /// spliced from two versions). The answer carries the file's `ETag`.
     ///
     /// Sends `GET /api/v2/files/{file_id}/contents/`.
     ///
@@ -6360,7 +6372,7 @@ impl Client {
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
     ///
-    /// Optional, on the returned builder: `range`.
+    /// Optional, on the returned builder: `range`, `if_range`.
     ///
     /// # Errors
     ///

@@ -36,7 +36,7 @@ include!("generated.rs");
 pub use runtime::{
     ApiError, ApiErrorKind, ApiResponse, ByteStream, Error, RateLimit, RetryPolicy, UploadSource,
 };
-pub use transfer::{CheckedDownload, CheckedUpload};
+pub use transfer::{CheckedDownload, CheckedUpload, DownloadOptions, ProgressFn};
 pub use waiter::{JobEnd, JobWaiter, WaitError};
 
 impl Client {

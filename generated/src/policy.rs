@@ -144,6 +144,22 @@ fn read_profile(
     explicit: bool,
     section: Option<&str>,
 ) -> Result<Option<Profile>, String> {
+    #[cfg(unix)]
+    {
+        // As ssh does: a file that others can write could send the key anywhere.
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o022 != 0
+        {
+            return Err(format!(
+                "profile file {} is writable by other users (mode {:o}), so it is not used; \
+                 run `chmod go-w {}`",
+                path.display(),
+                meta.permissions().mode() & 0o777,
+                path.display()
+            ));
+        }
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),

@@ -29,7 +29,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::time::Duration;
 
-use futures::{Stream, TryStreamExt};
+use futures::{Stream, StreamExt};
 
 use crate::Client;
 use crate::runtime::Error;
@@ -373,15 +373,26 @@ impl State {
 /// The whole history of job `job_id`, oldest first. (Takes the client alone, so a wait stays
 /// `Send` while its callbacks are only `Send`.)
 async fn history(client: &Client, job_id: &str) -> Result<Vec<JobStatus>, Error> {
-    let mut history: Vec<JobStatus> = client
+    let mut statuses = client
         .list_job_statuses(job_id)
         .page_size(100)
-        .into_stream()
-        .try_collect()
-        .await?;
+        .into_stream();
+    let mut history = Vec::new();
+    while let Some(status) = statuses.next().await {
+        if history.len() == MAX_STATUSES {
+            return Err(Error::Protocol(format!(
+                "job {job_id} has more than {MAX_STATUSES} statuses: the list does not end"
+            )));
+        }
+        history.push(status?);
+    }
     history.reverse();
     Ok(history)
 }
+
+/// Most statuses read for one job: real jobs have about ten, so a server sending more is
+/// broken, and reading on would grow the memory without end.
+const MAX_STATUSES: usize = 10_000;
 
 impl Client {
     /// A waiter for job `job_id` to end (see [`JobWaiter`]): `.wait().await` returns its

@@ -61,8 +61,14 @@ const DEFAULT_MAX_CONCURRENT: usize = 32;
 /// slot counts towards the request timeout, so a call never hangs waiting for one.
 ///
 /// With a [`RateLimit`] ([`ClientBuilder::rate_limit`], off by default) every try first waits
-/// for a token of its scope; that wait does not count towards the timeout. A 429 answer with a
-/// `Retry-After` holds its whole scope for that long, so concurrent callers back off as well.
+/// for a token of its scope; that wait counts towards the timeout, and one longer than the
+/// timeout or [`RetryPolicy::max_wait`] fails at once. A 429 answer with a `Retry-After` (or,
+/// without one, a body saying "Expected available in N seconds.") of at most `max_wait` holds
+/// its whole scope for that long, so concurrent callers back off as well; a longer one is
+/// handed back as the error at once.
+///
+/// Redirects are followed (at most 10), but never from https to http, and never to another
+/// origin for a request that is not idempotent, such as creating a job.
 ///
 /// [`CallOptions::timeout`]: crate::CallOptions::timeout
 /// [`UploadSource`]: crate::UploadSource
@@ -223,28 +229,41 @@ impl Client {
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let replayable = request.body.is_replayable();
         loop {
-            if let Some(limit) = &self.inner.rate_limit {
-                limit
-                    .acquire(&request.method, self.relative_path(&request.url))
-                    .await;
-            }
+            // The try's clock starts before the rate limiter's wait, so that wait counts
+            // against the timeout; a wait longer than `max_wait` or the timeout fails at once.
             let progress = Progress::new();
+            if let Some(limit) = &self.inner.rate_limit {
+                let wait = limit.reserve(&request.method, self.relative_path(&request.url));
+                if wait > policy.max_wait.min(timeout) {
+                    return Err(Error::Timeout(TimeoutError::new(
+                        TimeoutKind::Request,
+                        Some(timeout),
+                    )));
+                }
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let http_request = self.to_http(&request, &progress).await?;
             let slots = self.inner.slots.clone();
             let http = &self.inner.http;
+            let unsafe_method = !request.idempotent;
             let send = async move {
                 // A closed semaphore (never closed here) would mean no limit.
                 let permit = match slots {
                     Some(slots) => slots.acquire_owned().await.ok(),
                     None => None,
                 };
-                (permit, http.execute(http_request).await)
+                // The redirect policy runs inside this future and reads whether it may leave
+                // the origin.
+                let answer = NON_IDEMPOTENT.scope(unsafe_method, http.execute(http_request));
+                (permit, answer.await)
             };
-            let (permit, sent) = match with_timeout(send, timeout, &progress).await {
+            let (permit, mut sent) = match with_timeout(send, timeout, &progress).await {
                 Ok((permit, answer)) => (permit, Ok(answer)),
                 Err(timeout_error) => (None, Err(timeout_error)),
             };
-            let outcome = match &sent {
+            let mut outcome = match &sent {
                 Ok(Ok(response)) => Outcome::Answered(
                     response.status(),
                     retry_after_from_headers(response.headers(), std::time::SystemTime::now()),
@@ -255,10 +274,42 @@ impl Client {
                 Ok(Err(_)) => Outcome::TransportFailed,
                 Err(_) => Outcome::TimedOut,
             };
+            // A 429 without `Retry-After` that would be retried: its body may say how long to
+            // wait ("Expected available in 7 seconds."), which beats a blind backoff.
+            let mut throttled = None;
+            if matches!(
+                outcome,
+                Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, None)
+            ) && decide(&policy, retry, request.idempotent, replayable, outcome)
+                != Decision::Stop
+            {
+                let placeholder = Err(TimeoutError::new(TimeoutKind::Request, None));
+                if let Ok(Ok(response)) = std::mem::replace(&mut sent, placeholder) {
+                    let deadline = progress_deadline(&progress, timeout);
+                    let raw = RawResponse::new(
+                        response,
+                        deadline,
+                        timeout,
+                        self.inner.read_idle_timeout,
+                        self.secret_param(),
+                        &self.inner.api.policy,
+                    );
+                    let error = raw.into_error().await;
+                    let wait = match &error {
+                        Error::Api(api) => api.retry_after(),
+                        _ => None,
+                    };
+                    outcome = Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, wait);
+                    throttled = Some(error);
+                }
+            }
             // A throttled answer holds the whole scope of the rate limit, so other callers back
-            // off too; a retry then waits for its token instead of sleeping here as well.
+            // off too; a retry then waits for its token instead of sleeping here as well. A wait
+            // longer than `max_wait` is not retried, and holds nothing.
             let held = match (&self.inner.rate_limit, outcome) {
-                (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait))) => {
+                (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait)))
+                    if wait <= policy.max_wait =>
+                {
                     limit.hold(&request.method, self.relative_path(&request.url), wait)
                 }
                 _ => false,
@@ -273,6 +324,9 @@ impl Client {
                 }
                 retry += 1;
                 continue;
+            }
+            if let Some(error) = throttled {
+                return Err(error);
             }
             return match sent {
                 Ok(Ok(response)) => {
@@ -491,14 +545,23 @@ async fn with_timeout<F: Future>(
     }
 }
 
-/// Replaces the value of the query parameter `secret` in the error's URL.
+/// Replaces the value of the query parameter `secret` and any user name or password (a
+/// redirect's `Location` may carry them) in the error's URL.
 pub(crate) fn redact_error(e: reqwest::Error, secret: Option<&str>) -> reqwest::Error {
-    let Some(secret) = secret else { return e };
     let Some(url) = e.url() else { return e };
-    if !url.query_pairs().any(|(n, _)| n == secret) {
-        return e;
-    }
     let mut redacted = url.clone();
+    if !url.username().is_empty() || url.password().is_some() {
+        // Cannot fail: the URL has a host, since it has credentials.
+        let _ = redacted.set_username("REDACTED");
+        let _ = redacted.set_password(None);
+    }
+    let Some(secret) = secret.filter(|s| url.query_pairs().any(|(n, _)| n == *s)) else {
+        return if redacted == *url {
+            e
+        } else {
+            e.with_url(redacted)
+        };
+    };
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(n, v)| {
@@ -760,9 +823,17 @@ fn make_auth(scheme: &AuthScheme, key: SecretString, policy: &ApiPolicy) -> Resu
     }
 }
 
-/// Follows redirects, but never from https to http, at most [`MAX_REDIRECTS`], and (when the key
-/// is in a custom header, which reqwest does not strip) never to another origin. A refused
-/// redirect hands the 3xx answer back to the caller.
+tokio::task_local! {
+    /// Set while a request that is not idempotent (a job create, an upload) is being sent, for
+    /// the redirect policy, which sees no method.
+    static NON_IDEMPOTENT: bool;
+}
+
+/// Follows redirects, but never from https to http, at most [`MAX_REDIRECTS`], never to another
+/// origin for a request that is not idempotent (its body would go to, and its answer come from,
+/// a server it was not meant for), and (when the key is in a custom header, which reqwest does
+/// not strip) never to another origin at all. A refused redirect hands the 3xx answer back to
+/// the caller.
 fn redirect_policy(header_auth: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         let previous = attempt.previous();
@@ -774,7 +845,8 @@ fn redirect_policy(header_auth: bool) -> reqwest::redirect::Policy {
         let cross_origin = previous
             .first()
             .is_some_and(|first| !same_origin(first, attempt.url()));
-        if downgrade || (header_auth && cross_origin) {
+        let unsafe_method = NON_IDEMPOTENT.try_with(|v| *v).unwrap_or(false);
+        if downgrade || (cross_origin && (header_auth || unsafe_method)) {
             attempt.stop()
         } else {
             attempt.follow()

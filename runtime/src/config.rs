@@ -211,17 +211,18 @@ pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
 /// and carry no credentials, query or fragment. A trailing `/` is dropped so joining keeps any
 /// path prefix.
 pub(crate) fn validate_base_url(raw: &str) -> Result<Url, Error> {
+    let shown = redact_url(raw);
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::Config(format!("base URL {raw:?} does not parse: {e}")))?;
+        .map_err(|e| Error::Config(format!("base URL {shown:?} does not parse: {e}")))?;
     let Some(host) = url.host() else {
-        return Err(Error::Config(format!("base URL {raw:?} has no host")));
+        return Err(Error::Config(format!("base URL {shown:?} has no host")));
     };
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&host) => {}
         "http" => {
             return Err(Error::Config(format!(
-                "base URL {raw:?} uses plain http to a host that is not loopback; use https"
+                "base URL {shown:?} uses plain http to a host that is not loopback; use https"
             )));
         }
         other => {
@@ -237,13 +238,36 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<Url, Error> {
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL {raw:?} must not have a query or fragment"
+            "base URL {shown:?} must not have a query or fragment"
         )));
     }
     let mut url = url;
     let trimmed = url.path().trim_end_matches('/').to_owned();
     url.set_path(&trimmed);
     Ok(url)
+}
+
+/// `raw` (a URL, or text meant as one) with what may be secret replaced by `REDACTED`: the
+/// user name and password, and the query and fragment. Used wherever a URL is shown.
+pub(crate) fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    // Without a parse: cut at the query or fragment, and drop anything before an `@` in the
+    // authority.
+    let cut = raw.find(['?', '#']).map_or(raw, |at| &raw[..at]);
+    let mut out = match cut.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://REDACTED@{}", &rest[at + 1..]),
+                None => cut.to_owned(),
+            }
+        }
+        None => cut.to_owned(),
+    };
+    if cut.len() < raw.len() {
+        out.push_str("?REDACTED");
+    }
+    out
 }
 
 /// Whether two URLs have the same scheme, host and port (the port defaulted by scheme).
@@ -261,6 +285,25 @@ mod tests {
     fn secret_debug_redacts() {
         let s = SecretString::new("hunter2".into());
         assert_eq!(format!("{s:?}"), "<redacted>");
+    }
+
+    #[test]
+    fn urls_are_shown_without_secrets() {
+        assert_eq!(
+            redact_url("https://user:pw@h.example/api?token=abc#x"),
+            "https://REDACTED@h.example/api?REDACTED"
+        );
+        assert_eq!(redact_url("http://h:1/a"), "http://h:1/a");
+        assert_eq!(redact_url("not a url?key=1"), "not a url?REDACTED");
+        for raw in [
+            "http://user:SECRET@example.com/",
+            "https://example.com/?key=SECRET",
+            "ftp://u:SECRET@h/",
+            "http://u:SECRET@[bad/",
+        ] {
+            let err = validate_base_url(raw).expect_err(raw).to_string();
+            assert!(!err.contains("SECRET"), "{err}");
+        }
     }
 
     #[test]

@@ -106,14 +106,23 @@ struct State<P: Page> {
     items: std::vec::IntoIter<P::Item>,
     /// An error about the next page, yielded after this page's items.
     pending_error: Option<Error>,
-    seen: HashSet<String>,
+    /// Hashes of the page URLs fetched (8 bytes a page, so an endless list stays flat).
+    seen: HashSet<u64>,
+}
+
+/// The key of a page URL in [`State::seen`].
+fn url_key(url: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    url.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl<P: Page> State<P> {
     /// Fetches one page: stores its items and the request for the next page.
     async fn fetch(&mut self, request: Request) -> Result<(), Error> {
         let url = request.url();
-        if !self.seen.insert(url.as_str().to_owned()) {
+        if !self.seen.insert(url_key(url.as_str())) {
             return Err(Error::Protocol(format!(
                 "pagination loops back to {}",
                 url.path()

@@ -42,8 +42,11 @@ struct ScopeLimit {
 ///
 /// Every try of a request (retries included) first takes a token from its scope's bucket; when
 /// the bucket is empty the call *waits* (asynchronously) until a token is due, instead of failing.
-/// Waiting for a token does not count towards the request's timeout. Waiters are served in the
-/// order they arrived.
+/// That wait counts towards the request's timeout, and a try whose wait would be longer than the
+/// timeout or the retry policy's `max_wait` fails at once with [`Error::Timeout`]. Waiters are
+/// served in the order they arrived.
+///
+/// [`Error::Timeout`]: crate::Error::Timeout
 ///
 /// A scope of `limit` requests per `window` with burst `b` refills at `(limit - b) / window`, so
 /// that in **any** window of that length at most `b + (limit - b) = limit` requests are sent —
@@ -179,14 +182,6 @@ impl RateLimit {
             .entry(scope)
             .or_insert_with(|| Bucket::full(limit, now));
         Some(f(bucket, limit, now))
-    }
-
-    /// Waits until the request may be sent (see [`RateLimit::reserve`]).
-    pub(crate) async fn acquire(&self, method: &Method, path: &str) {
-        let wait = self.reserve(method, path);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
     }
 }
 

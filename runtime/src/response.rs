@@ -20,6 +20,24 @@ use crate::{ApiError, ApiPolicy, Error, TimeoutError, TimeoutKind};
 /// body is dropped unread (closing the connection).
 const DRAIN_LIMIT: usize = 64 * 1024;
 
+/// Reads a whole body of at most [`RawResponse::BODY_LIMIT`] bytes; `Err(None)` when it is
+/// longer (announced or read), `Err(Some(e))` when reading fails.
+async fn read_limited(mut inner: reqwest::Response) -> Result<Bytes, Option<reqwest::Error>> {
+    let limit = RawResponse::BODY_LIMIT;
+    let announced = inner.content_length();
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(None);
+    }
+    let mut buf = BytesMut::with_capacity(announced.map_or(0, |n| n as usize));
+    while let Some(chunk) = inner.chunk().await.map_err(Some)? {
+        if buf.len() + chunk.len() > limit {
+            return Err(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
 /// An answer whose body has not been read yet.
 ///
 /// Read the body with one of the consuming methods. The buffered readers stop at the request
@@ -52,6 +70,12 @@ impl fmt::Debug for RawResponse {
 }
 
 impl RawResponse {
+    /// Largest body the buffered readers ([`RawResponse::json`], `text`, `bytes`) read: 64 MiB.
+    /// A longer answer (announced, or found while reading) is [`Error::Protocol`] at once and
+    /// is not retried, so a broken or hostile server cannot fill the memory; large contents are
+    /// read with [`RawResponse::stream`].
+    pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
     pub(crate) fn new(
         mut inner: reqwest::Response,
         deadline: Instant,
@@ -217,11 +241,18 @@ impl RawResponse {
                 replay,
                 ..
             } = current;
-            let read = tokio::time::timeout_at(deadline, inner.bytes()).await;
+            let read = tokio::time::timeout_at(deadline, read_limited(inner)).await;
             drop(slot);
             let failure = match read {
                 Ok(Ok(bytes)) => return Ok((status, headers, content_type, bytes)),
-                Ok(Err(e)) => body_error(e, secret_param, Some(timeout)),
+                Ok(Err(None)) => {
+                    return Err(Error::Protocol(format!(
+                        "the {status} answer is larger than {} MiB, the most a buffered answer \
+                         may have",
+                        RawResponse::BODY_LIMIT / (1024 * 1024)
+                    )));
+                }
+                Ok(Err(Some(e))) => body_error(e, secret_param, Some(timeout)),
                 Err(_) => {
                     return Err(Error::Timeout(TimeoutError::new(
                         TimeoutKind::Request,

@@ -13,7 +13,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// * a failure to connect — for every request, because the request provably never reached the
 ///   server (this is the only retry a non-idempotent request such as a job create or submit gets);
 /// * for idempotent requests only: other transport failures (connection reset, …) and the
-///   answers 429, 502, 503 and 504. A `Retry-After` on such an answer (seconds or an HTTP date)
+///   answers 429, 502, 503 and 504. A `Retry-After` on such an answer (seconds or an HTTP date;
+///   for a 429 without one, the "Expected available in N seconds." of its body)
 ///   is honoured exactly instead of the backoff; if it asks for longer than `max_wait` the
 ///   runtime gives up at once and hands back that answer (so a 429 becomes
 ///   [`ApiErrorKind::Throttled`](crate::ApiErrorKind::Throttled) with its

@@ -41,6 +41,15 @@ pub struct SimulatorConfig {
     pub owner: String,
     /// Largest accepted request body (uploads included), in bytes. Larger: 413.
     pub max_body_bytes: usize,
+    /// Most bytes of file contents stored at once (uploads and job outputs); an upload past it
+    /// is refused with 413. Default 1 GiB.
+    pub max_stored_bytes: usize,
+    /// Longest time a client may take to send a request's head; the connection is closed
+    /// after it. Default 10 s.
+    pub header_read_timeout: Duration,
+    /// The token the `/_sim/` control endpoints require (header `X-Sim-Admin-Token`). Without
+    /// one (the default) they answer only clients on a loopback address.
+    pub admin_token: Option<String>,
 }
 
 impl Default for SimulatorConfig {
@@ -54,6 +63,9 @@ impl Default for SimulatorConfig {
             inactive_key: "sim-inactive-key".to_string(),
             owner: "sim-user@example.com".to_string(),
             max_body_bytes: 256 * 1024 * 1024,
+            max_stored_bytes: 1024 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            admin_token: None,
         }
     }
 }

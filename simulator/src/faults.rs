@@ -132,15 +132,25 @@ impl Faults {
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
     counts: BTreeMap<(String, String), u64>,
+    /// Requests counted in no entry, once [`MAX_STATS_ENTRIES`] distinct ones exist.
+    overflow: u64,
 }
 
+/// Most distinct (method, path) counters kept: a client sending endless distinct paths must
+/// not grow the memory without end.
+pub(crate) const MAX_STATS_ENTRIES: usize = 10_000;
+
 impl Stats {
-    /// Counts one request.
+    /// Counts one (authenticated) request.
     pub(crate) fn record(&mut self, method: &str, path: &str) {
-        *self
-            .counts
-            .entry((method.to_ascii_uppercase(), path.to_string()))
-            .or_insert(0) += 1;
+        let key = (method.to_ascii_uppercase(), path.to_string());
+        if let Some(n) = self.counts.get_mut(&key) {
+            *n += 1;
+        } else if self.counts.len() < MAX_STATS_ENTRIES {
+            self.counts.insert(key, 1);
+        } else {
+            self.overflow += 1;
+        }
     }
 
     /// Requests seen with this method and exact path.
@@ -153,7 +163,7 @@ impl Stats {
 
     /// Every request seen.
     pub(crate) fn total(&self) -> u64 {
-        self.counts.values().sum()
+        self.counts.values().sum::<u64>() + self.overflow
     }
 
     /// All counts, sorted by path then method.
@@ -170,6 +180,7 @@ impl Stats {
     /// Forgets every count.
     pub(crate) fn reset(&mut self) {
         self.counts.clear();
+        self.overflow = 0;
     }
 }
 

@@ -20,8 +20,9 @@
 //! # }
 //! ```
 //!
-//! Control endpoints outside the API, without a key: `GET/POST/DELETE /_sim/faults`,
-//! `GET/DELETE /_sim/stats`, `POST /_sim/clock/advance`.
+//! Control endpoints outside the API, without an API key: `GET/POST/DELETE /_sim/faults`,
+//! `GET/DELETE /_sim/stats`, `POST /_sim/clock/advance`; they answer only loopback clients,
+//! or, with [`SimulatorConfig::admin_token`], requests that carry it in `X-Sim-Admin-Token`.
 
 #![warn(missing_docs)]
 
@@ -75,19 +76,11 @@ pub async fn start(config: SimulatorConfig) -> Result<Simulator, std::io::Error>
         config.inactive_key.clone(),
     );
     let max_body = config.max_body_bytes;
+    let header_timeout = config.header_read_timeout;
     let app = App::new(World::new(config), base_url);
     let router = http::router(app.clone(), max_body);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let shutdown = async {
-            // Either an explicit stop or the handle being dropped ends the server.
-            let _ = stopped.await;
-        };
-        // An accept loop error ends the server; there is no one to report it to.
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
-    });
+    let task = tokio::spawn(serve(listener, router, header_timeout, stopped));
     Ok(Simulator {
         app,
         addr,
@@ -97,6 +90,58 @@ pub async fn start(config: SimulatorConfig) -> Result<Simulator, std::io::Error>
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+/// Accepts connections until `stopped`, serving each with HTTP/1.1: a client gets
+/// `header_timeout` to send a request head (so half-sent heads cannot hold connections open),
+/// and its address reaches the handlers. On stop, the listener closes and open connections
+/// finish their request in flight, then close.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    stopped: oneshot::Receiver<()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    tokio::pin!(stopped);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors or the like: wait a little, keep serving.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = &mut stopped => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(
+            router.clone().layer(axum::Extension(http::Peer(peer))),
+        );
+        let mut closed = closed.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = closed.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    // Only the connections' receivers may be left for `closed()` to wait on.
+    drop(closed);
+    let _ = closing.send(true);
+    closing.closed().await;
 }
 
 impl std::fmt::Debug for Simulator {

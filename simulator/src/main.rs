@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! rescale-simulator [--host 127.0.0.1] [--port 8080] [--step-ms 1000] [--manual-clock]
-//!                   [--api-key KEY] [--owner EMAIL]
+//!                   [--api-key KEY] [--owner EMAIL] [--admin-token TOKEN]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -23,6 +23,7 @@ Options:
   --manual-clock     jobs only move on POST /_sim/clock/advance {\"ms\": N}
   --api-key KEY      the accepted API key (default sim-valid-key)
   --owner EMAIL      the simulated user's e-mail
+  --admin-token T    require header X-Sim-Admin-Token: T on /_sim/ (default: loopback clients only)
   -h, --help         show this help
 ";
 
@@ -61,6 +62,7 @@ fn parse(args: &[String]) -> Result<Option<SimulatorConfig>, String> {
             "--manual-clock" => config.clock = ClockMode::Manual,
             "--api-key" => config.api_key = value("--api-key")?,
             "--owner" => config.owner = value("--owner")?,
+            "--admin-token" => config.admin_token = Some(value("--admin-token")?),
             other => return Err(format!("unknown argument: {other}")),
         }
     }

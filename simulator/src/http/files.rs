@@ -121,6 +121,13 @@ pub(super) async fn upload(
         return Err(ApiError::validation(Value::Object(errors)));
     }
     let mut w = app.world();
+    let stored: usize = w.files.values().map(|f| f.data.len()).sum();
+    if stored.saturating_add(data.len()) > w.config.max_stored_bytes {
+        return Err(ApiError::detail(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Storage quota exceeded.",
+        ));
+    }
     let id = w.add_file(&name, type_id, data);
     let body = w
         .files
@@ -276,9 +283,15 @@ pub(super) async fn download(
         (file.name.clone(), file.md5.clone(), file.data.clone())
     };
     let len = data.len() as u64;
+    let etag = format!("\"{md5}\"");
+    // `If-Range` with another version's ETag: the file changed, so the whole of it comes back.
+    let same_version = headers
+        .get(header::IF_RANGE)
+        .is_none_or(|v| v.to_str().is_ok_and(|v| v.trim() == etag));
     let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
+        .filter(|_| same_version)
         .map_or(RangeAnswer::Full, |h| range_answer(h, len));
     let safe_name: String = name
         .chars()
@@ -318,7 +331,7 @@ pub(super) async fn download(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{md5}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
     Ok(resp)

@@ -143,19 +143,25 @@ pub(crate) fn router(app: App, max_body_bytes: usize) -> Router {
         .with_state(app)
 }
 
-/// Runs before every request outside `/_sim/`: counts it, answers an armed fault, then
-/// checks the API key.
+/// The address of the client of a request (set by the connection loop).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) std::net::SocketAddr);
+
+/// Runs before every request. `/_sim/` needs the admin token when one is configured, else a
+/// client on loopback. Any other request: an armed fault answers it, then the API key is
+/// checked, and only an authenticated request is counted (per path; so unauthenticated
+/// clients cannot grow the counters).
 async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim/") {
+        if let Err(why) = admin_allowed(&app, &req) {
+            return ApiError::detail(StatusCode::FORBIDDEN, why).into_response();
+        }
         return next.run(req).await;
     }
-    let fault = {
-        let mut w = app.lock();
-        w.stats.record(req.method().as_str(), &path);
-        w.faults.take(req.method().as_str(), &path)
-    };
+    let fault = app.lock().faults.take(req.method().as_str(), &path);
     if let Some(fault) = fault {
+        app.lock().stats.record(req.method().as_str(), &path);
         return fault_response(&fault);
     }
     let verdict = {
@@ -168,7 +174,35 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Token"));
         return resp;
     }
+    app.lock().stats.record(req.method().as_str(), &path);
     next.run(req).await
+}
+
+/// Whether a `/_sim/` request may be served; `Err` holds the 403 detail.
+fn admin_allowed(app: &App, req: &Request) -> Result<(), &'static str> {
+    let token = app.lock().config.admin_token.clone();
+    match token {
+        Some(token) => {
+            let given = req
+                .headers()
+                .get("x-sim-admin-token")
+                .and_then(|v| v.to_str().ok());
+            if given == Some(token.as_str()) {
+                Ok(())
+            } else {
+                Err("The control endpoints need the X-Sim-Admin-Token header.")
+            }
+        }
+        None => {
+            let peer = req.extensions().get::<Peer>().map(|p| p.0.ip());
+            // No peer known: a request built in-process, not from the network.
+            if peer.is_none_or(|ip| ip.is_loopback()) {
+                Ok(())
+            } else {
+                Err("The control endpoints answer only on loopback (or with --admin-token).")
+            }
+        }
+    }
 }
 
 /// Checks `Authorization: Token <key>` (or `Bearer <key>`); `Err` holds the 401 detail.
@@ -464,6 +498,27 @@ pub(crate) fn body_error(status: StatusCode) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_endpoints_answer_loopback_clients_only_without_a_token() {
+        let app = App::new(
+            World::new(crate::SimulatorConfig::default()),
+            "http://h:1".into(),
+        );
+        let from = |peer: Option<&str>| {
+            let mut req = Request::new(axum::body::Body::empty());
+            if let Some(peer) = peer {
+                req.extensions_mut()
+                    .insert(Peer(peer.parse().expect("address")));
+            }
+            admin_allowed(&app, &req)
+        };
+        assert!(from(Some("127.0.0.1:5000")).is_ok());
+        assert!(from(Some("[::1]:5000")).is_ok());
+        assert!(from(None).is_ok(), "built in-process");
+        assert!(from(Some("192.0.2.7:5000")).is_err());
+        assert!(from(Some("[2001:db8::1]:5000")).is_err());
+    }
 
     fn ctx(query: &str) -> Ctx {
         Ctx {
