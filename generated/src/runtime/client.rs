@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::runtime::config::{
-    EnvSettings, SecretString, looks_like_jwt, same_origin, validate_base_url,
+    EnvSettings, SecretString, looks_like_jwt, same_origin, strip_path_prefix, validate_base_url,
 };
 use crate::runtime::ratelimit::RateLimit;
 use crate::runtime::request::{Body, encode_cookie_value};
@@ -237,6 +237,14 @@ impl Client {
                     .acquire(&request.method, self.relative_path(&request.url))
                     .await;
             }
+            // The path only: the query may carry the key (an `apiKey` in query scheme).
+            tracing::debug!(
+                method = %request.method,
+                path = request.url.path(),
+                attempt = retry + 1,
+                "sending request"
+            );
+            let started = std::time::Instant::now();
             let progress = Progress::new();
             let http_request = self.to_http(&request, &progress).await?;
             let slots = self.inner.slots.clone();
@@ -272,9 +280,18 @@ impl Client {
                 }
                 _ => false,
             };
+            trace_outcome(&request, retry + 1, started.elapsed(), outcome);
             if let Decision::RetryAfter(wait) =
                 decide(&policy, retry, request.idempotent, replayable, outcome)
             {
+                tracing::info!(
+                    method = %request.method,
+                    path = request.url.path(),
+                    attempt = retry + 1,
+                    outcome = %outcome_text(outcome),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying request"
+                );
                 drop(sent);
                 drop(permit);
                 if !held {
@@ -286,6 +303,7 @@ impl Client {
             return match sent {
                 Ok(Ok(response)) => {
                     let deadline = progress_deadline(&progress, timeout);
+                    let method = request.method.clone();
                     // The request is not needed here any more: move it into the replay handle
                     // rather than cloning it on every call.
                     let replay = (request.idempotent && replayable).then(move || Replay {
@@ -300,6 +318,7 @@ impl Client {
                         timeout,
                         self.inner.read_idle_timeout,
                         self.secret_param(),
+                        method,
                     )
                     .with_slot(permit)
                     .with_replay(replay))
@@ -455,8 +474,50 @@ impl Replay {
             Decision::RetryAfter(wait) => wait,
             Decision::Stop => return None,
         };
+        tracing::info!(
+            method = %self.request.method,
+            path = self.request.url.path(),
+            attempt = self.retry + 1,
+            outcome = "body read failed",
+            wait_ms = wait.as_millis() as u64,
+            "retrying request"
+        );
         tokio::time::sleep(wait).await;
         Some(self.client.execute_from(self.request, self.retry + 1).await)
+    }
+}
+
+/// One debug event per try: what came back and how long it took (the key is never a field).
+fn trace_outcome(request: &Request, attempt: u32, elapsed: Duration, outcome: Outcome) {
+    let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+    match outcome {
+        Outcome::Answered(status, _) => tracing::debug!(
+            method = %request.method,
+            path = request.url.path(),
+            status = status.as_u16(),
+            attempt,
+            elapsed_ms,
+            "answer"
+        ),
+        other => tracing::debug!(
+            method = %request.method,
+            path = request.url.path(),
+            outcome = %outcome_text(other),
+            attempt,
+            elapsed_ms,
+            "request failed"
+        ),
+    }
+}
+
+/// A short text for a try's outcome, for the trace events.
+fn outcome_text(outcome: Outcome) -> std::borrow::Cow<'static, str> {
+    match outcome {
+        Outcome::ConnectFailed => "connect failed".into(),
+        Outcome::TransportFailed => "transport failed".into(),
+        Outcome::TimedOut => "timed out".into(),
+        Outcome::Invalid => "invalid request".into(),
+        Outcome::Answered(status, _) => format!("status {}", status.as_u16()).into(),
     }
 }
 
@@ -524,7 +585,9 @@ pub(crate) fn redact_error(e: reqwest::Error, secret: Option<&str>) -> reqwest::
 
 impl ClientBuilder {
     /// Uses this base URL (validated at [`ClientBuilder::build`]: `https`, or `http` only to a
-    /// loopback host; a path prefix is kept). Overrides an earlier [`ClientBuilder::server`].
+    /// loopback host; a path prefix is kept, except the API's own [`ApiInfo::path_prefix`] at
+    /// its end: `https://host/api/v2/` is taken as `https://host`). Overrides an earlier
+    /// [`ClientBuilder::server`].
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base = Some(BaseChoice::Url(url.as_ref().to_owned()));
         self
@@ -657,6 +720,7 @@ impl ClientBuilder {
                 None => return Err(Error::Config("no base URL: set one with base_url()".into())),
             },
         };
+        let base_url = strip_path_prefix(base_url, api.path_prefix);
 
         let key = self.api_key.or(env.api_key).or(profile_key);
         let auth = match api.auth.first() {

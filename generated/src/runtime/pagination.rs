@@ -77,6 +77,7 @@ pub fn paginate<P: Page>(
         items: Vec::new().into_iter(),
         pending_error: None,
         seen: HashSet::new(),
+        pages: 0,
     };
     futures::stream::unfold(state, |mut state| async move {
         loop {
@@ -107,6 +108,8 @@ struct State<P: Page> {
     /// An error about the next page, yielded after this page's items.
     pending_error: Option<Error>,
     seen: HashSet<String>,
+    /// Pages fetched so far, for the trace events.
+    pages: u32,
 }
 
 impl<P: Page> State<P> {
@@ -133,6 +136,14 @@ impl<P: Page> State<P> {
             }
         };
         self.items = page.into_items().into_iter();
+        self.pages += 1;
+        tracing::debug!(
+            path = url.path(),
+            page = self.pages,
+            items = self.items.len(),
+            more = self.next.is_some(),
+            "list page"
+        );
         Ok(())
     }
 

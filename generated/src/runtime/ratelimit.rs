@@ -205,6 +205,12 @@ impl RateLimit {
     pub(crate) async fn acquire(&self, method: &Method, path: &str) {
         let wait = self.reserve(method, path);
         if !wait.is_zero() {
+            tracing::debug!(
+                method = %method,
+                path,
+                wait_ms = wait.as_millis() as u64,
+                "rate limit: waiting for a token"
+            );
             tokio::time::sleep(wait).await;
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
@@ -38,6 +38,8 @@ pub struct RawResponse {
     slot: Option<OwnedSemaphorePermit>,
     /// How to send an idempotent request again if its buffered body cannot be read.
     replay: Option<Replay>,
+    /// The request's method, for errors that name it.
+    method: Method,
 }
 
 impl fmt::Debug for RawResponse {
@@ -56,6 +58,7 @@ impl RawResponse {
         timeout: Duration,
         read_idle_timeout: Duration,
         secret_param: Option<&'static str>,
+        method: Method,
     ) -> Self {
         let status = inner.status();
         let headers = std::mem::take(inner.headers_mut());
@@ -76,6 +79,7 @@ impl RawResponse {
             secret_param,
             slot: None,
             replay: None,
+            method,
         }
     }
 
@@ -188,11 +192,14 @@ impl RawResponse {
     /// fails, the error keeps what was read and is marked truncated.
     pub async fn into_error(self) -> Error {
         let (status, headers) = (self.status, self.headers.clone());
+        let method = self.method.clone();
+        // The path only: the query may hold the key.
+        let path = self.inner.url().path().to_owned();
         let (body, truncated) = match self.read_capped(ApiError::BODY_LIMIT).await {
             Ok(read) => read,
             Err(partial) => (partial, true),
         };
-        Error::from(ApiError::new(status, headers, body, truncated))
+        Error::from(ApiError::new(status, headers, body, truncated).with_request(method, path))
     }
 
     /// Reads the whole body before the deadline: status, headers, media type and body. A

@@ -26,6 +26,7 @@ pub(crate) static API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::Http { scheme: "Token" }],
     env_prefix: "TESTAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
 };
 
 /// A test API with the key in a query parameter.
@@ -36,6 +37,7 @@ pub(crate) static QUERY_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyQuery { name: "api_key" }],
     env_prefix: "QUERYAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
 };
 
 /// A test API with the key in a custom header.
@@ -46,6 +48,7 @@ pub(crate) static HEADER_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyHeader { name: "X-Api-Key" }],
     env_prefix: "HEADERAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
 };
 
 /// A test API with the key in a cookie.
@@ -56,6 +59,7 @@ pub(crate) static COOKIE_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyCookie { name: "sid" }],
     env_prefix: "COOKIEAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
 };
 
 /// A client of [`API`] against `base` with [`KEY`], fast retries and no jitter.
