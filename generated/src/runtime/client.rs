@@ -240,7 +240,7 @@ impl Client {
             // The path only: the query may carry the key (an `apiKey` in query scheme).
             tracing::debug!(
                 method = %request.method,
-                path = request.url.path(),
+                path = %request.url.path(),
                 attempt = retry + 1,
                 "sending request"
             );
@@ -286,7 +286,7 @@ impl Client {
             {
                 tracing::info!(
                     method = %request.method,
-                    path = request.url.path(),
+                    path = %request.url.path(),
                     attempt = retry + 1,
                     outcome = %outcome_text(outcome),
                     wait_ms = wait.as_millis() as u64,
@@ -476,7 +476,7 @@ impl Replay {
         };
         tracing::info!(
             method = %self.request.method,
-            path = self.request.url.path(),
+            path = %self.request.url.path(),
             attempt = self.retry + 1,
             outcome = "body read failed",
             wait_ms = wait.as_millis() as u64,
@@ -493,7 +493,7 @@ fn trace_outcome(request: &Request, attempt: u32, elapsed: Duration, outcome: Ou
     match outcome {
         Outcome::Answered(status, _) => tracing::debug!(
             method = %request.method,
-            path = request.url.path(),
+            path = %request.url.path(),
             status = status.as_u16(),
             attempt,
             elapsed_ms,
@@ -501,7 +501,7 @@ fn trace_outcome(request: &Request, attempt: u32, elapsed: Duration, outcome: Ou
         ),
         other => tracing::debug!(
             method = %request.method,
-            path = request.url.path(),
+            path = %request.url.path(),
             outcome = %outcome_text(other),
             attempt,
             elapsed_ms,

@@ -368,7 +368,10 @@ mod tests {
             let url = validate_base_url(raw).expect("valid");
             strip_path_prefix(url, "/api/v2").as_str().to_owned()
         };
-        assert_eq!(strip("http://127.0.0.1:8080/api/v2/"), "http://127.0.0.1:8080/");
+        assert_eq!(
+            strip("http://127.0.0.1:8080/api/v2/"),
+            "http://127.0.0.1:8080/"
+        );
         assert_eq!(strip("https://host/api/v2"), "https://host/");
         assert_eq!(strip("https://host/proxy/api/v2/"), "https://host/proxy");
         // Only whole segments, and only at the end.

@@ -599,7 +599,10 @@ mod tests {
         );
         assert!(typed.to_string().contains("an HTML page"), "{typed}");
         // Plain text still shows as text.
-        assert_eq!(err(500, "oops").to_string(), "500 Internal Server Error: oops");
+        assert_eq!(
+            err(500, "oops").to_string(),
+            "500 Internal Server Error: oops"
+        );
     }
 
     #[test]

@@ -138,7 +138,7 @@ impl<P: Page> State<P> {
         self.items = page.into_items().into_iter();
         self.pages += 1;
         tracing::debug!(
-            path = url.path(),
+            path = %url.path(),
             page = self.pages,
             items = self.items.len(),
             more = self.next.is_some(),

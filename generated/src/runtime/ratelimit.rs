@@ -207,7 +207,7 @@ impl RateLimit {
         if !wait.is_zero() {
             tracing::debug!(
                 method = %method,
-                path,
+                path = %path,
                 wait_ms = wait.as_millis() as u64,
                 "rate limit: waiting for a token"
             );

@@ -715,7 +715,10 @@ async fn error_answers_map_to_kinds_with_details() {
     assert_eq!(e.kind(), ApiErrorKind::NotFound);
     // The error names the request: method and path (never the query, which may hold a key).
     assert_eq!(e.to_string(), "404 Not Found: Not found. (GET /missing/)");
-    assert_eq!((e.method(), e.path()), (Some(&Method::GET), Some("/missing/")));
+    assert_eq!(
+        (e.method(), e.path()),
+        (Some(&Method::GET), Some("/missing/"))
+    );
     assert_eq!(
         Error::from(e).to_string(),
         "404 Not Found: Not found. (GET /missing/)"
