@@ -16,7 +16,6 @@ WORK=${WORK:-$TARGET/bench-build}
 RUNS=${RUNS:-3}
 rm -rf "$WORK"; mkdir -p "$WORK/repo"
 git archive HEAD | tar -x -C "$WORK/repo"
-mkdir -p "$WORK/shared"   # the copy's ../shared is not needed to build `rescale`
 export CARGO_TARGET_DIR=$WORK/target
 cd "$WORK/repo"
 

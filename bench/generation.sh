@@ -6,7 +6,7 @@
 # Usage: bench/generation.sh            (from the repository root)
 # Env:   TOOLS=/work/targets/perf/tools  where cargo-progenitor (TOOLS/prog/bin) and the
 #                                        openapi-generator-cli venv (TOOLS/venv) are installed
-#        SPECS=/work/shared/specs        the public specs; spec/rescale.yaml is always added
+#        SPECS=tests/data/specs        the public specs; spec/rescale.yaml is always added
 #        RUNS=10 OAG_RUNS=3              hyperfine runs for the fast tools / OpenAPI Generator
 #        OUT=$CARGO_TARGET_DIR/bench-gen  scratch: JSON copies of specs, outputs, hyperfine JSON
 #        BEFORE=path/to/openapi-gen     another build of the generator (an older commit) to time
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 TOOLS=${TOOLS:-/work/targets/perf/tools}
-SPECS=${SPECS:-$ROOT/../shared/specs}
+SPECS=${SPECS:-$ROOT/tests/data/specs}
 RUNS=${RUNS:-10}
 OAG_RUNS=${OAG_RUNS:-3}
 OUT=${OUT:-$TARGET/bench-gen}

@@ -2,12 +2,12 @@
 """Writes the fuzzer's seed corpus to fuzz/seeds/: the small public specs whole, and slices of the
 large ones (a few paths each, with every schema they reach through `$ref`), as JSON and YAML.
 
-    python3 fuzz/make-seeds.py [SPECS_DIR]   (default /work/shared/specs)
+    python3 fuzz/make-seeds.py [SPECS_DIR]   (default tests/data/specs)
 """
 import json, os, sys
 import yaml
 
-specs = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/specs"
+specs = sys.argv[1] if len(sys.argv) > 1 else "tests/data/specs"
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "seeds")
 repo = os.path.dirname(here)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates a client crate for every public spec in $SPECS_DIR (default ../shared/specs beside the repo) and
+# Generates a client crate for every public spec in $SPECS_DIR (default tests/data/specs) and
 # every fixture under tests/specs/*.{yaml,json}, then compile-checks them all (clippy and rustdoc) in one
 # scratch workspace that shares one target dir. Fails on any generator error, compile error or
 # warning.
@@ -13,7 +13,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"
-specs_dir="${SPECS_DIR:-$repo/../shared/specs}"
+specs_dir="${SPECS_DIR:-$repo/tests/data/specs}"
 filter="${1:-}"
 check="${CHECK:-clippy}"
 scratch="$target/spec-check"

@@ -1343,7 +1343,7 @@ second: document
 
     #[test]
     fn real_specs() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/specs");
         // (file, pointer, key?, expected line, expected text where the location points)
         let cases = [
             (

@@ -260,7 +260,7 @@ mod tests {
         .collect();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = vec![root.join("spec/rescale.yaml")];
-        if let Ok(dir) = std::fs::read_dir(root.join("../shared/specs")) {
+        if let Ok(dir) = std::fs::read_dir(root.join("tests/data/specs")) {
             files.extend(dir.flatten().map(|entry| entry.path()));
         }
         for file in files {

@@ -7,14 +7,15 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// `../shared/` beside the repository: the source document, samples and public specs.
-pub fn shared_dir() -> PathBuf {
-    repo_root().join("../shared")
+/// `tests/data/`: the source document's sample bodies and the public specs the tests use (see its
+/// README for where each came from).
+pub fn data_dir() -> PathBuf {
+    repo_root().join("tests/data")
 }
 
-/// Reads a file under `shared/`, panicking with the path if it is missing.
-pub fn read_shared(relative: &str) -> String {
-    let path = shared_dir().join(relative);
+/// Reads a file under `tests/data/`, panicking with the path if it is missing.
+pub fn read_data(relative: &str) -> String {
+    let path = data_dir().join(relative);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
@@ -56,7 +57,7 @@ pub fn job_page_body() -> Vec<u8> {
 pub async fn serve_job_and_page() -> std::net::SocketAddr {
     use axum::http::header::CONTENT_TYPE;
     use axum::routing::get;
-    let job = read_shared("samples/jobs_create.response.curl.json").into_bytes();
+    let job = read_data("samples/jobs_create.response.curl.json").into_bytes();
     let page = job_page_body();
     let app = axum::Router::new()
         .route(

@@ -136,7 +136,7 @@ fn generated_code_is_laid_out_as_rustfmt_would() {
     ] {
         specs.push((
             format!("specs/{name}"),
-            rescale_tests::shared_dir().join("specs").join(name),
+            rescale_tests::data_dir().join("specs").join(name),
         ));
     }
     let dir = tempfile::tempdir().unwrap();

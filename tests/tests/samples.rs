@@ -1,14 +1,14 @@
-//! Every body in `../shared/samples/` decodes into its generated type and encodes back to the same
+//! Every body in `tests/data/samples/` decodes into its generated type and encodes back to the same
 //! JSON: every key, every `null`, and `1.0` still a float.
 
 use rescale::types;
-use rescale_tests::read_shared;
+use rescale_tests::read_data;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Decodes `file` as `T`, checks the round trip, and returns the typed value.
 fn round_trip<T: DeserializeOwned + Serialize>(file: &str) -> T {
-    let text = read_shared(&format!("samples/{file}"));
+    let text = read_data(&format!("samples/{file}"));
     let original: serde_json::Value = serde_json::from_str(&text).unwrap();
     let typed: T =
         serde_json::from_str(&text).unwrap_or_else(|err| panic!("{file} does not decode: {err}"));

@@ -5,7 +5,7 @@
 use futures::TryStreamExt;
 use rescale::types::{self, JobState};
 use rescale::{ApiErrorKind, Client, Error, RetryPolicy, UploadSource};
-use rescale_tests::read_shared;
+use rescale_tests::read_data;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const KEY: &str = "test-key-0123456789";
 
 fn sample(name: &str) -> String {
-    read_shared(&format!("samples/{name}"))
+    read_data(&format!("samples/{name}"))
 }
 
 fn json_answer(status: u16, body: impl Into<String>) -> ResponseTemplate {

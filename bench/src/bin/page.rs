@@ -2,7 +2,7 @@
 //! instruction counts.
 //!
 //! `page <client|raw> [ITERATIONS] [page|job]` serves a 1,000-job list page and one job
-//! (`shared/samples/jobs_create.response.curl.json`) on 127.0.0.1 (axum, same process), fetches
+//! (`tests/data/samples/jobs_create.response.curl.json`) on 127.0.0.1 (axum, same process), fetches
 //! and decodes one of them ITERATIONS times (default 200) with one side, and prints the mean wall
 //! time per request. Run each side under `valgrind --tool=callgrind` to compare
 //! instruction counts, which the other load on a shared machine does not disturb (`bench/page.sh`).
