@@ -26,9 +26,11 @@ pub mod transfer;
 
 include!(concat!(env!("OUT_DIR"), "/rescale.rs"));
 
+#[cfg(feature = "rate-limit")]
+pub use runtime::RateLimit;
 pub use runtime::{
-    ApiError, ApiErrorKind, ApiResponse, ByteStream, Client, ClientBuilder, Error, RateLimit,
-    RetryPolicy, UploadSource,
+    ApiError, ApiErrorKind, ApiResponse, ByteStream, Client, ClientBuilder, Error, RetryPolicy,
+    UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
 

@@ -5,7 +5,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
@@ -16,6 +15,7 @@ use url::Url;
 use crate::runtime::config::{
     EnvSettings, SecretString, looks_like_jwt, same_origin, strip_path_prefix, validate_base_url,
 };
+#[cfg(feature = "rate-limit")]
 use crate::runtime::ratelimit::RateLimit;
 use crate::runtime::request::{Body, encode_cookie_value};
 use crate::runtime::retry::{Decision, Outcome, decide, retry_after_from_headers};
@@ -82,6 +82,7 @@ struct Inner {
     timeout: Duration,
     read_idle_timeout: Duration,
     retry: RetryPolicy,
+    #[cfg(feature = "rate-limit")]
     rate_limit: Option<RateLimit>,
     slots: Option<Arc<Semaphore>>,
     max_concurrent: usize,
@@ -106,15 +107,16 @@ impl fmt::Debug for Auth {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("api", &self.inner.api.title)
+        let mut d = f.debug_struct("Client");
+        d.field("api", &self.inner.api.title)
             .field("base_url", &self.inner.base_url.as_str())
             .field("auth", &self.inner.auth)
             .field("timeout", &self.inner.timeout)
             .field("read_idle_timeout", &self.inner.read_idle_timeout)
-            .field("retry", &self.inner.retry)
-            .field("rate_limit", &self.inner.rate_limit)
-            .field("max_concurrent_requests", &self.inner.max_concurrent)
+            .field("retry", &self.inner.retry);
+        #[cfg(feature = "rate-limit")]
+        d.field("rate_limit", &self.inner.rate_limit);
+        d.field("max_concurrent_requests", &self.inner.max_concurrent)
             .finish_non_exhaustive()
     }
 }
@@ -141,14 +143,15 @@ pub struct ClientBuilder {
     read_idle_timeout: Duration,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    #[cfg(feature = "rate-limit")]
     rate_limit: Option<RateLimit>,
     max_concurrent: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api", &self.api.title)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("api", &self.api.title)
             .field("base", &self.base)
             .field("api_key", &self.api_key)
             .field("env", &self.env)
@@ -156,9 +159,10 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("read_idle_timeout", &self.read_idle_timeout)
             .field("retry", &self.retry)
-            .field("custom_http_client", &self.http.is_some())
-            .field("rate_limit", &self.rate_limit)
-            .field("max_concurrent_requests", &self.max_concurrent)
+            .field("custom_http_client", &self.http.is_some());
+        #[cfg(feature = "rate-limit")]
+        d.field("rate_limit", &self.rate_limit);
+        d.field("max_concurrent_requests", &self.max_concurrent)
             .finish()
     }
 }
@@ -176,6 +180,7 @@ impl Client {
             read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
             http: None,
+            #[cfg(feature = "rate-limit")]
             rate_limit: None,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
         }
@@ -187,6 +192,7 @@ impl Client {
     }
 
     /// The client's rate limiter, if it has one.
+    #[cfg(feature = "rate-limit")]
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.inner.rate_limit.as_ref()
     }
@@ -209,6 +215,7 @@ impl Client {
     }
 
     /// The path of `url` relative to the base URL's path prefix, for the rate limit classifier.
+    #[cfg(feature = "rate-limit")]
     pub(crate) fn relative_path<'u>(&self, url: &'u Url) -> &'u str {
         let prefix = self.inner.base_url.path().trim_end_matches('/');
         match url.path().strip_prefix(prefix) {
@@ -232,6 +239,7 @@ impl Client {
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let replayable = request.body.is_replayable();
         loop {
+            #[cfg(feature = "rate-limit")]
             if let Some(limit) = &self.inner.rate_limit {
                 limit
                     .acquire(&request.method, self.relative_path(&request.url))
@@ -274,12 +282,16 @@ impl Client {
             };
             // A throttled answer holds the whole scope of the rate limit, so other callers back
             // off too; a retry then waits for its token instead of sleeping here as well.
+            #[cfg(feature = "rate-limit")]
             let held = match (&self.inner.rate_limit, outcome) {
-                (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait))) => {
-                    limit.hold(&request.method, self.relative_path(&request.url), wait)
-                }
+                (
+                    Some(limit),
+                    Outcome::Answered(reqwest::StatusCode::TOO_MANY_REQUESTS, Some(wait)),
+                ) => limit.hold(&request.method, self.relative_path(&request.url), wait),
                 _ => false,
             };
+            #[cfg(not(feature = "rate-limit"))]
+            let held = false;
             trace_outcome(&request, retry + 1, started.elapsed(), outcome);
             if let Decision::RetryAfter(wait) =
                 decide(&policy, retry, request.idempotent, replayable, outcome)
@@ -653,7 +665,9 @@ impl ClientBuilder {
     }
 
     /// Waits for a token of the request's scope before every try (off by default); see
-    /// [`RateLimit`] and [`RateLimit::rescale`] for Rescale's hourly limits.
+    /// [`RateLimit`] and [`RateLimit::rescale`] for Rescale's hourly limits. (Feature
+    /// `rate-limit`, on by default.)
+    #[cfg(feature = "rate-limit")]
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
@@ -721,6 +735,14 @@ impl ClientBuilder {
             },
         };
         let base_url = strip_path_prefix(base_url, api.path_prefix);
+        // Without a TLS feature reqwest would fail every call; say why once, here.
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        if base_url.scheme() == "https" && self.http.is_none() {
+            return Err(Error::Config(format!(
+                "{base_url} needs TLS, but this build has none: enable the `rustls` or \
+                 `native-tls` feature"
+            )));
+        }
 
         let key = self.api_key.or(env.api_key).or(profile_key);
         let auth = match api.auth.first() {
@@ -757,6 +779,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 read_idle_timeout: self.read_idle_timeout,
                 retry: self.retry,
+                #[cfg(feature = "rate-limit")]
                 rate_limit: self.rate_limit,
                 slots: (self.max_concurrent > 0).then(|| {
                     Arc::new(Semaphore::new(

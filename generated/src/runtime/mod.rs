@@ -26,6 +26,7 @@ mod download;
 mod error;
 mod pagination;
 mod params;
+#[cfg(feature = "rate-limit")]
 mod ratelimit;
 mod request;
 mod response;
@@ -48,6 +49,7 @@ pub use error::{ApiError, ApiErrorKind, Error, TimeoutError, TimeoutKind};
 pub use futures::Stream;
 pub use pagination::{ItemStream, NextPage, Page, paginate, paginate_prepared};
 pub use params::{ObjectStyle, comma_separated, json_text, param_text, query_structured};
+#[cfg(feature = "rate-limit")]
 pub use ratelimit::{
     Classifier, RateLimit, SCOPE_JOB_READS, SCOPE_OTHER, SCOPE_SUBMISSION, rescale_scope,
 };
