@@ -20,27 +20,30 @@ export CARGO_TARGET_DIR=$OUT/check-target
 export CARGO_INCREMENTAL=0
 mkdir -p "$CRATES"
 
-# Our output as a crate: the runtime by path, the generated file included, deps of generated/.
+# Our output as a crate, as `openapi-gen --crate` makes it: the runtime crate by path, the
+# generated file included, the repository's lock file.
 ours_crate() {
     local name=$1 dir=$CRATES/$1.openapi-gen
     rm -rf "$dir"; mkdir -p "$dir/src"
     cp "$OUT/$name.openapi-gen.out" "$dir/src/generated.rs"
     cat > "$dir/src/lib.rs" <<RS
-#[path = "$ROOT/generated/src/runtime/mod.rs"]
-pub mod runtime;
+#![recursion_limit = "256"]
+pub use openapi_gen_runtime as runtime;
 include!("generated.rs");
 RS
-    # Dependencies exactly as generated/Cargo.toml resolves them in the workspace.
-    python3 - "$ROOT" > "$dir/Cargo.toml" <<'PY'
-import sys, tomllib
-root = sys.argv[1]
-ws = tomllib.load(open(f"{root}/Cargo.toml", "rb"))["workspace"]["dependencies"]
-gen = tomllib.load(open(f"{root}/generated/Cargo.toml", "rb"))["dependencies"]
-print('[package]\nname = "ours"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]')
-for dep in gen:
-    spec = dict(ws[dep]) if isinstance(ws[dep], dict) else {"version": ws[dep]}
-    print(dep + " = { " + ", ".join(f"{k} = {json}" for k, v in spec.items() for json in [__import__('json').dumps(v)]) + " }")
-PY
+    cat > "$dir/Cargo.toml" <<TOML
+[package]
+name = "ours"
+version = "0.1.0"
+edition = "2024"
+
+[workspace]
+
+[dependencies]
+openapi-gen-runtime = { path = "$ROOT/runtime" }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+TOML
     cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
     echo "$dir"
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Generates a client crate for every public spec in $SPECS_DIR (default tests/data/specs) and
-# every fixture under tests/specs/*.{yaml,json}, then compile-checks them all (clippy and rustdoc) in one
-# scratch workspace that shares one target dir. Fails on any generator error, compile error or
-# warning.
+# Generates a client crate (`openapi-gen --crate`, the path users take) for every public spec in
+# $SPECS_DIR (default tests/data/specs) and every fixture under tests/specs/*.{yaml,json}, then
+# compile-checks them all (clippy and rustdoc) in one scratch workspace that shares one target dir.
+# Fails on any generator error, compile error or warning.
 #
 #   scripts/check-public-specs.sh            # everything
 #   scripts/check-public-specs.sh petstore   # only specs whose file name contains `petstore`
@@ -23,38 +23,23 @@ start=$(date +%s)
 cargo build --quiet -p openapi-gen --bin openapi-gen --manifest-path "$repo/Cargo.toml"
 
 mkdir -p "$scratch"
-# The workspace: the repo's workspace dependencies (registry ones), the repo's lock file so the
-# versions are the ones the client crate is tested with.
-{
-  echo '[workspace]'
-  echo 'resolver = "3"'
-  echo 'members = ["crates/*"]'
-  echo
-  echo '[workspace.dependencies]'
-  sed -n '/^\[workspace.dependencies\]/,/^\[/p' "$repo/Cargo.toml" | grep -v '^\[' | grep -v 'path *=' | grep -v '^$'
-} > "$scratch/Cargo.toml.new"
+# The workspace of the generated crates, with the repo's lock file so the dependency versions are
+# the ones the runtime is tested with.
+printf '[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n' > "$scratch/Cargo.toml.new"
 cmp -s "$scratch/Cargo.toml.new" "$scratch/Cargo.toml" || mv "$scratch/Cargo.toml.new" "$scratch/Cargo.toml"
 rm -f "$scratch/Cargo.toml.new"
 [ -f "$scratch/Cargo.lock" ] || cp "$repo/Cargo.lock" "$scratch/Cargo.lock"
-deps="$(sed -n '/^\[dependencies\]/,/^\[/p' "$repo/generated/Cargo.toml" | grep -v '^\[' | grep -v '^$')"
 
 failed=0
 declare -a names=()
 table=""
 add_crate() { # name spec-path
   local name="$1" spec="$2" dir="$scratch/crates/$1"
-  mkdir -p "$dir/src"
-  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[lib]\npath = "src/lib.rs"\n\n[dependencies]\n%s\n' \
-    "$name" "$deps" > "$dir/Cargo.toml.new"
-  cmp -s "$dir/Cargo.toml.new" "$dir/Cargo.toml" || mv "$dir/Cargo.toml.new" "$dir/Cargo.toml"
-  rm -f "$dir/Cargo.toml.new"
-  local lib
-  lib="$(printf '//! Client generated from %s.\n\n#[path = "%s/generated/src/runtime/mod.rs"]\npub mod runtime;\n\ninclude!("client.rs");\n' "$spec" "$repo")"
-  [ "$(cat "$dir/src/lib.rs" 2>/dev/null)" = "$lib" ] || printf '%s\n' "$lib" > "$dir/src/lib.rs"
   local t0 t1
   t0=$(date +%s%N)
-  if ! "$gen" "$spec" -o "$dir/src/client.rs"; then
-    echo "FAILED: openapi-gen $spec" >&2
+  # The path users take: `openapi-gen --crate` writes the whole crate (only files that changed).
+  if ! "$gen" "$spec" --crate "$dir" --name "$name" --runtime-dir "$repo/runtime"; then
+    echo "FAILED: openapi-gen $spec --crate $dir" >&2
     failed=1
     rm -rf "$dir"
     return
@@ -62,8 +47,8 @@ add_crate() { # name spec-path
   t1=$(date +%s%N)
   names+=("$name")
   table+="$(printf '%-40s %6s ops %8s lines %6s ms' "$name" \
-    "$(grep -c '^    /// Sends `' "$dir/src/client.rs" || true)" \
-    "$(wc -l < "$dir/src/client.rs")" "$(( (t1 - t0) / 1000000 ))")"$'\n'
+    "$(grep -c '^    /// Sends `' "$dir/src/generated.rs" || true)" \
+    "$(wc -l < "$dir/src/generated.rs")" "$(( (t1 - t0) / 1000000 ))")"$'\n'
 }
 
 for spec in "$specs_dir"/*.yaml "$specs_dir"/*.json "$repo"/tests/specs/*.yaml "$repo"/tests/specs/*.json; do
@@ -71,7 +56,7 @@ for spec in "$specs_dir"/*.yaml "$specs_dir"/*.json "$repo"/tests/specs/*.yaml "
   base="$(basename "$spec")"
   case "$base" in *"$filter"*) ;; *) continue ;; esac
   name="$(echo "${base%.*}" | tr 'A-Z.' 'a-z-' | tr -c 'a-z0-9\n-' '-')"
-  case "$spec" in "$repo"/tests/*) name="fixture-$name" ;; *) name="spec-$name" ;; esac
+  case "$spec" in "$repo"/tests/specs/*) name="fixture-$name" ;; *) name="spec-$name" ;; esac
   add_crate "$name" "$spec"
 done
 # Crates of specs not selected this time would still be checked: remove them. Selected ones are

@@ -42,7 +42,7 @@ pub fn configure(args: &ConfigureArgs, global: &Global) -> Outcome {
     };
     // The same checks as every command applies (scheme, host, the key's characters), so a
     // profile that is written can be used.
-    let mut check = rescale::Client::builder(&rescale::API).api_key(&key);
+    let mut check = rescale::Client::builder().api_key(&key);
     if let Some(url) = &base_url {
         check = check.base_url(url);
     }

@@ -27,7 +27,12 @@ impl Connection {
     /// Whether the client talks to this machine (the embedded simulator, or a base URL on
     /// loopback such as a `rescale-simulator` started by hand): nothing there is billed.
     pub fn local(&self) -> bool {
-        let host = self.client.base_url().host_str().unwrap_or_default();
+        let host = self
+            .client
+            .runtime()
+            .base_url()
+            .host_str()
+            .unwrap_or_default();
         let host = host.trim_start_matches('[').trim_end_matches(']');
         self.simulated()
             || host.eq_ignore_ascii_case("localhost")
@@ -52,7 +57,7 @@ pub async fn connect(global: &Global, embedded_without_key: bool) -> CliResult<C
     if global.simulator {
         return embedded(global, "--simulator given").await;
     }
-    let mut builder = Client::builder(&rescale::API);
+    let mut builder = Client::builder();
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url);
     } else if let Some(region) = &global.region {
@@ -111,7 +116,7 @@ pub fn confirm_placeholder(conn: &Connection, yes: bool) -> CliResult<()> {
     let refused = || {
         CliError::usage(format!(
             "no input given: not submitting a placeholder job to {}",
-            conn.client.base_url()
+            conn.client.runtime().base_url()
         ))
         .hint(
             "give your inputs (`rescale run model/` or `rescale run input.zip`), pass --yes to \
@@ -125,7 +130,7 @@ pub fn confirm_placeholder(conn: &Connection, yes: bool) -> CliResult<()> {
     eprint!(
         "No input given: submit a placeholder LS-DYNA job to {}? It runs on the platform and is \
          billed. [y/N] ",
-        conn.client.base_url()
+        conn.client.runtime().base_url()
     );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

@@ -24,18 +24,27 @@ pub mod emit;
 pub mod ir;
 pub mod locate;
 pub mod names;
+pub mod package;
 pub mod resolve;
 pub mod value;
 
 pub use diag::{Diagnostic, Error};
+pub use package::{CrateConfig, CrateFile, RuntimeSource, generate_crate};
 
 /// Settings of one generation. Build with [`Config::new`] and the setters.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The spec's file name as shown in diagnostics.
     pub file_name: String,
-    /// Path of the hand-written runtime module in the client crate (default `crate::runtime`).
+    /// Path of the runtime crate (or module) the generated code calls (default
+    /// `openapi_gen_runtime`, the crate `openapi-gen-runtime`).
     pub runtime_path: String,
+    /// Path of a `const` [`ApiPolicy`] the generated `API` carries (default: the runtime's
+    /// `ApiPolicy::STANDARD`): how a crate that knows its API better classifies its errors,
+    /// sends its keys and reads its settings file.
+    ///
+    /// [`ApiPolicy`]: https://docs.rs/openapi-gen-runtime/latest/openapi_gen_runtime/struct.ApiPolicy.html
+    pub policy: Option<String>,
     /// Prefix of the environment variables the client reads (default: from the spec's title,
     /// `Rescale API` -> `RESCALE`).
     pub env_prefix: Option<String>,
@@ -48,7 +57,8 @@ impl Config {
     pub fn new(file_name: impl Into<String>) -> Self {
         Config {
             file_name: file_name.into(),
-            runtime_path: "crate::runtime".into(),
+            runtime_path: "openapi_gen_runtime".into(),
+            policy: None,
             env_prefix: None,
             user_agent: None,
         }
@@ -57,6 +67,13 @@ impl Config {
     /// Sets the path of the runtime module the generated code calls.
     pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
         self.runtime_path = path.into();
+        self
+    }
+
+    /// Sets the path of the `const` policy the generated `API` carries, such as
+    /// `crate::policy::POLICY`.
+    pub fn policy(mut self, path: impl Into<String>) -> Self {
+        self.policy = Some(path.into());
         self
     }
 
@@ -104,21 +121,7 @@ enum Release {
 
 /// Checks the configuration, parses, resolves and emits.
 fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Error> {
-    if !is_rust_path(&config.runtime_path) {
-        return Err(Error::at_position(
-            &config.file_name,
-            spec,
-            Diagnostic::new(
-                "",
-                format!(
-                    "the runtime path `{}` is not a Rust path",
-                    config.runtime_path
-                ),
-            )
-            .help("give the module that holds the runtime, such as `crate::runtime` or `my_client::runtime`"),
-            None,
-        ));
-    }
+    check_config(spec, config)?;
     let root = parse(spec, config)?;
     let api = resolve_tree(&root, spec, config)?;
     if release == Release::Leak {
@@ -133,7 +136,41 @@ fn pipeline(spec: &str, config: &Config, release: Release) -> Result<String, Err
     Ok(code)
 }
 
-/// Whether `path` is `::`-separated identifiers (`crate::runtime`, `rescale::runtime`).
+/// Checks the settings that name Rust paths.
+pub(crate) fn check_config(spec: &str, config: &Config) -> Result<(), Error> {
+    let paths = [
+        (
+            "runtime path",
+            Some(&config.runtime_path),
+            "give the runtime crate or module, such as `openapi_gen_runtime` or `crate::runtime`",
+        ),
+        (
+            "policy path",
+            config.policy.as_ref(),
+            "give the path of a `const` `ApiPolicy`, such as `crate::policy::POLICY`",
+        ),
+    ];
+    for (what, path, help) in paths {
+        if let Some(path) = path.filter(|path| !is_rust_path(path)) {
+            let diagnostic =
+                Diagnostic::new("", format!("the {what} `{path}` is not a Rust path")).help(help);
+            return Err(Error::at_position(
+                &config.file_name,
+                spec,
+                diagnostic,
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An error about the settings rather than a place in the spec.
+pub(crate) fn config_error(spec: &str, config: &Config, message: impl Into<String>) -> Error {
+    Error::at_position(&config.file_name, spec, Diagnostic::new("", message), None)
+}
+
+/// Whether `path` is `::`-separated identifiers (`openapi_gen_runtime`, `crate::policy::POLICY`).
 pub fn is_rust_path(path: &str) -> bool {
     !path.is_empty()
         && path.split("::").all(|segment| {

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix P] [--user-agent UA] [--check]
+//! openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR]
 //! ```
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or `--check` found the output stale),
@@ -12,15 +13,23 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix PREFIX] [--user-agent UA] [--check]
+       openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--check]
 
-Generates a Rust client from the OpenAPI 3.0/3.1 spec SPEC (YAML or JSON; `-` reads stdin).
+Generates a Rust client from the OpenAPI 3.0/3.1 spec SPEC (YAML or JSON; `-` reads stdin): the code
+alone, or with --crate a whole crate (Cargo.toml, README.md, src/lib.rs, src/generated.rs) that
+depends on the runtime crate openapi-gen-runtime.
 
 options:
   -o, --output OUT       write the code to OUT instead of stdout
-      --runtime-path P   path of the runtime module the code calls (default `crate::runtime`)
+      --crate DIR        write a standalone client crate into DIR (created if missing)
+      --name NAME        the crate's package name (default: from the spec's title)
+      --crate-version V  the crate's version (default 0.1.0)
+      --runtime-dir DIR  take openapi-gen-runtime from this local directory, not the registry
+      --runtime-path P   path of the runtime the code calls (default `openapi_gen_runtime`)
       --env-prefix P     prefix of the environment variables the client reads (default: from the title)
       --user-agent UA    User-Agent the client sends
-      --check            do not write: exit 1 when OUT differs from what SPEC generates
+      --check            do not write: exit 1 when OUT (or a file of the crate) differs from what
+                         SPEC generates
   -h, --help             show this help
   -V, --version          show the version
 
@@ -35,6 +44,10 @@ struct Args {
     env_prefix: Option<String>,
     user_agent: Option<String>,
     check: bool,
+    crate_dir: Option<PathBuf>,
+    crate_name: Option<String>,
+    crate_version: Option<String>,
+    runtime_dir: Option<String>,
 }
 
 enum Parsed {
@@ -89,6 +102,10 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
             "--runtime-path" => value("a Rust path").map(|v| args.runtime_path = Some(v)),
             "--env-prefix" => value("a prefix").map(|v| args.env_prefix = Some(v)),
             "--user-agent" => value("a value").map(|v| args.user_agent = Some(v)),
+            "--crate" => value("a directory").map(|v| args.crate_dir = Some(v.into())),
+            "--name" => value("a package name").map(|v| args.crate_name = Some(v)),
+            "--crate-version" => value("a version").map(|v| args.crate_version = Some(v)),
+            "--runtime-dir" => value("a directory").map(|v| args.runtime_dir = Some(v)),
             "--check" => {
                 args.check = true;
                 Ok(())
@@ -102,14 +119,27 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
     if args.spec.is_none() {
         return usage_error("missing SPEC");
     }
-    if args.check && args.output.is_none() {
-        return usage_error("`--check` needs `-o OUT`, the file to compare with");
+    if args.check && args.output.is_none() && args.crate_dir.is_none() {
+        return usage_error("`--check` needs `-o OUT` or `--crate DIR`, what to compare with");
+    }
+    if args.crate_dir.is_some() && args.output.is_some() {
+        return usage_error("`--crate` and `-o` exclude each other");
+    }
+    let crate_only = [
+        ("--name", args.crate_name.is_some()),
+        ("--crate-version", args.crate_version.is_some()),
+        ("--runtime-dir", args.runtime_dir.is_some()),
+    ];
+    if args.crate_dir.is_none()
+        && let Some((flag, _)) = crate_only.iter().find(|(_, given)| *given)
+    {
+        return usage_error(&format!("`{flag}` needs `--crate DIR`"));
     }
     if let Some(path) = &args.runtime_path
         && !openapi_gen::is_rust_path(path)
     {
         return usage_error(&format!(
-            "`--runtime-path {path}` is not a Rust path (e.g. `crate::runtime`)"
+            "`--runtime-path {path}` is not a Rust path (e.g. `openapi_gen_runtime`)"
         ));
     }
     Parsed::Run(Box::new(args))
@@ -154,6 +184,23 @@ fn main() -> ExitCode {
     if let Some(agent) = args.user_agent {
         config = config.user_agent(agent);
     }
+    if let Some(dir) = args.crate_dir {
+        let crate_config = openapi_gen::CrateConfig {
+            name: args.crate_name,
+            version: args.crate_version.unwrap_or_else(|| "0.1.0".into()),
+            runtime: match args.runtime_dir {
+                Some(dir) => openapi_gen::RuntimeSource::Path(dir),
+                None => openapi_gen::RuntimeSource::Registry,
+            },
+        };
+        return match openapi_gen::generate_crate(&source, &config, &crate_config) {
+            Ok(files) => write_crate(&dir, &files, args.check, name),
+            Err(err) => {
+                eprint!("{err}");
+                ExitCode::from(1)
+            }
+        };
+    }
     // The process ends right after writing: skip freeing the spec tree and the IR.
     let code = match openapi_gen::generate_then_exit(&source, &config) {
         Ok(code) => code,
@@ -163,7 +210,10 @@ fn main() -> ExitCode {
         }
     };
     match (args.output, args.check) {
-        (Some(out), true) => check(&out, &code, name),
+        (Some(out), true) => {
+            let rerun = format!("openapi-gen {name} -o {}", out.display());
+            check(&out, &code, name, &rerun)
+        }
         (Some(out), false) => {
             // Leave an up-to-date file untouched so builds that watch it do not rerun.
             match openapi_gen::write_if_changed(&out, &code) {
@@ -193,15 +243,46 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes (or with `check`, compares) each file of a generated crate under `dir`, leaving
+/// unchanged files untouched.
+fn write_crate(
+    dir: &std::path::Path,
+    files: &[openapi_gen::CrateFile],
+    check_only: bool,
+    spec: &str,
+) -> ExitCode {
+    for file in files {
+        let path = dir.join(file.path);
+        if check_only {
+            let rerun = format!("openapi-gen {spec} --crate {}", dir.display());
+            let code = check(&path, &file.contents, spec, &rerun);
+            if code != ExitCode::SUCCESS {
+                return code;
+            }
+            continue;
+        }
+        if let Some(parent) = path.parent()
+            && let Err(err) = std::fs::create_dir_all(parent)
+        {
+            eprintln!("error: cannot create {}: {err}", parent.display());
+            return ExitCode::from(2);
+        }
+        if let Err(err) = openapi_gen::write_if_changed(&path, &file.contents) {
+            eprintln!("error: cannot write {}: {err}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 /// `--check`: compares the committed file with fresh output and shows the first differences.
-fn check(out: &std::path::Path, code: &str, spec: &str) -> ExitCode {
+fn check(out: &std::path::Path, code: &str, spec: &str, rerun: &str) -> ExitCode {
     let old = match std::fs::read_to_string(out) {
         Ok(old) => old,
         Err(err) => {
             eprintln!(
-                "error: {} is stale: cannot read it ({err}); run `openapi-gen {spec} -o {}`",
+                "error: {} is stale: cannot read it ({err}); run `{rerun}`",
                 out.display(),
-                out.display()
             );
             return ExitCode::from(1);
         }
@@ -214,10 +295,7 @@ fn check(out: &std::path::Path, code: &str, spec: &str) -> ExitCode {
         out.display()
     );
     eprint!("{}", diff_excerpt(&old, code, 20));
-    eprintln!(
-        "   = help: run `openapi-gen {spec} -o {}` and commit the result",
-        out.display()
-    );
+    eprintln!("   = help: run `{rerun}` and commit the result");
     ExitCode::from(1)
 }
 
@@ -283,6 +361,8 @@ mod tests {
             &["a.yaml", "-o"],
             &["a.yaml", "--check"],
             &["a.yaml", "--runtime-path", "not a path"],
+            &["a.yaml", "--name", "x"],
+            &["a.yaml", "--crate", "d", "-o", "x.rs"],
         ] {
             assert!(matches!(args(bad), Parsed::Exit(_)), "{bad:?}");
         }

@@ -228,7 +228,7 @@ impl Client {
                 return Err(failure);
             }
             resumes += 1;
-            tokio::time::sleep(self.retry_policy().backoff(stalled)).await;
+            tokio::time::sleep(self.runtime().retry_policy().backoff(stalled)).await;
         }
 
         for announced in [total, expected_len].into_iter().flatten() {
@@ -315,8 +315,8 @@ fn server_md5(file: &types::File) -> Option<&str> {
 }
 
 /// Parses `Content-Range: bytes START-END/TOTAL` (TOTAL may be `*`): `(START, TOTAL)`.
-fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, Option<u64>)> {
-    let value = headers.get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+fn content_range(headers: &crate::runtime::HeaderMap) -> Option<(u64, Option<u64>)> {
+    let value = headers.get("content-range")?.to_str().ok()?;
     let rest = value.trim().strip_prefix("bytes")?.trim_start();
     let (span, size) = rest.split_once('/')?;
     let (start, _end) = span.trim().split_once('-')?;

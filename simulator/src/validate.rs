@@ -536,18 +536,18 @@ fn read_hardware(
             None
         }
         Some(ct) => {
-            if let Some((analysis, version)) = chosen {
-                if !version.allowed_core_types.contains(&ct.code) {
-                    hf.error(
-                        "coreType",
-                        format!(
-                            "Core type \"{code}\" cannot run {} {}; allowed: {}.",
-                            analysis.code,
-                            version.version_code,
-                            version.allowed_core_types.join(", ")
-                        ),
-                    );
-                }
+            if let Some((analysis, version)) = chosen
+                && !version.allowed_core_types.contains(&ct.code)
+            {
+                hf.error(
+                    "coreType",
+                    format!(
+                        "Core type \"{code}\" cannot run {} {}; allowed: {}.",
+                        analysis.code,
+                        version.version_code,
+                        version.allowed_core_types.join(", ")
+                    ),
+                );
             }
             Some(ct)
         }

@@ -12,12 +12,12 @@ async fn a_base_url_ending_in_the_api_path_works() {
         .expect("simulator");
     for base in [sim.api_url(), format!("{}/api/v2", sim.base_url())] {
         let client = Client::with_key(&base, sim.api_key()).expect("client");
-        assert_eq!(client.base_url().path(), "/", "{base}");
+        assert_eq!(client.runtime().base_url().path(), "/", "{base}");
         let page = client.list_analyses().send().await.expect("listed");
         assert!(page.into_body().count > 0);
     }
     // A base URL with its own prefix keeps it (only the API's path is dropped).
     let client =
         Client::with_key(format!("{}/proxy/api/v2/", sim.base_url()), "k").expect("client");
-    assert_eq!(client.base_url().path(), "/proxy");
+    assert_eq!(client.runtime().base_url().path(), "/proxy");
 }

@@ -95,7 +95,7 @@ async fn requests_retries_waits_and_pages_are_traced_without_the_key() {
         Duration::from_millis(400),
         1,
     );
-    let client = Client::builder(&rescale::API)
+    let client = Client::builder()
         .base_url(sim.base_url())
         .api_key(KEY)
         .retry_policy(

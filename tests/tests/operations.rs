@@ -9,17 +9,16 @@ mod operations {
 }
 
 use futures::TryStreamExt;
-use operations::ClientExt;
+use operations::Client;
 use operations::builders::GetItemResponse;
 use operations::types;
-use rescale::runtime::Client;
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(&operations::API)
+    let client = Client::builder()
         .base_url(format!("{}/base", server.uri()))
         .api_key("k-123")
         .build()

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures::StreamExt;
 use md5::{Digest, Md5};
-use rescale::runtime::{ApiErrorKind, SCOPE_JOB_READS, TimeoutKind, rescale_scope};
+use rescale::policy::{SCOPE_JOB_READS, rate_limit_scope};
+use rescale::runtime::{ApiErrorKind, TimeoutKind};
 use rescale::{Client, Error, RateLimit, RetryPolicy, types};
 use rescale_simulator::{ClockMode, FaultSpec, Simulator, SimulatorConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -33,7 +34,7 @@ fn fast() -> RetryPolicy {
 }
 
 fn client(base: &str) -> Client {
-    Client::builder(&rescale::API)
+    Client::builder()
         .base_url(base)
         .api_key(KEY)
         .retry_policy(fast())
@@ -427,7 +428,7 @@ async fn a_slow_trickle_ends_with_a_timeout_not_a_hang() {
         async move { trickle(socket, Duration::from_secs(5), counter).await }
     })
     .await;
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(stalled.base_url())
         .api_key(KEY)
         .read_idle_timeout(Duration::from_millis(300))
@@ -1049,10 +1050,10 @@ async fn next_links_to_another_origin_are_refused() {
 
 #[tokio::test]
 async fn the_key_never_shows() {
-    let builder = Client::builder(&rescale::API)
+    let builder = Client::builder()
         .base_url("http://127.0.0.1:9")
         .api_key(KEY)
-        .rate_limit(RateLimit::rescale());
+        .rate_limit(rescale::policy::rate_limits());
     assert!(!format!("{builder:?}").contains(KEY));
     let c = builder
         .retry_policy(RetryPolicy::none())
@@ -1097,13 +1098,13 @@ async fn the_key_never_shows() {
 #[tokio::test]
 async fn a_rate_limited_client_waits_instead_of_failing() {
     let sim = simulator(ClockMode::Manual).await;
-    let limit = RateLimit::new(rescale_scope).scope_with_burst(
+    let limit = RateLimit::new(rate_limit_scope).scope_with_burst(
         SCOPE_JOB_READS,
         21,
         Duration::from_secs(1),
         1,
     );
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(sim.base_url())
         .api_key(KEY)
         .rate_limit(limit)
@@ -1198,7 +1199,7 @@ async fn waiting_for_a_request_slot_times_out_instead_of_hanging() {
         respond(socket, "200 OK", "", JOB_JSON.as_bytes()).await;
     })
     .await;
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(server.base_url())
         .api_key(KEY)
         .max_concurrent_requests(1)
@@ -1206,12 +1207,12 @@ async fn waiting_for_a_request_slot_times_out_instead_of_hanging() {
         .expect("client");
     // An answer whose body is never read keeps the only slot.
     let request = rescale::runtime::Request::new(
-        &c,
+        c.runtime(),
         rescale::runtime::Method::GET,
         &[rescale::runtime::PathPart::Literal("/api/v2/jobs/j1/")],
     )
     .expect("request");
-    let held = c.execute(request).await.expect("answer");
+    let held = c.runtime().execute(request).await.expect("answer");
     let err = c
         .get_job("j1")
         .timeout(Duration::from_millis(300))
@@ -1247,7 +1248,7 @@ async fn connect_timeouts_are_typed_and_retried_even_for_a_create() {
             fillers.push(s);
         }
     }
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(format!("http://{addr}"))
         .api_key(KEY)
         .connect_timeout(Duration::from_millis(200))
@@ -1274,11 +1275,11 @@ async fn connect_timeouts_are_typed_and_retried_even_for_a_create() {
 #[tokio::test]
 async fn a_429_holds_the_rate_limited_scope_and_the_retry_waits_for_its_token() {
     let sim = simulator(ClockMode::Manual).await;
-    let c = Client::builder(&rescale::API)
+    let c = Client::builder()
         .base_url(sim.base_url())
         .api_key(KEY)
         .retry_policy(fast())
-        .rate_limit(RateLimit::rescale())
+        .rate_limit(rescale::policy::rate_limits())
         .build()
         .expect("client");
     let job = c
@@ -1313,7 +1314,7 @@ async fn a_429_holds_the_rate_limited_scope_and_the_retry_waits_for_its_token() 
     );
     assert_eq!(sim.requests_seen("GET", &path), 3, "one 429, two answers");
     println!(
-        "429 with Retry-After: 1 under RateLimit::rescale(): both reads done after {:?}",
+        "429 with Retry-After: 1 under rescale::policy::rate_limits(): both reads done after {:?}",
         started.elapsed()
     );
 }

@@ -172,9 +172,14 @@ impl Check {
         path: &[PathPart<'_>],
         setup: impl FnOnce(&mut Request),
     ) -> (u16, Value) {
-        let mut request = Request::new(&self.client, method, path).expect("request");
+        let mut request = Request::new(self.client.runtime(), method, path).expect("request");
         setup(&mut request);
-        let response = self.client.execute(request).await.expect("answer");
+        let response = self
+            .client
+            .runtime()
+            .execute(request)
+            .await
+            .expect("answer");
         let status = response.status().as_u16();
         let bytes = response.bytes().await.expect("body").into_body();
         let body = if bytes.is_empty() {

@@ -14,8 +14,7 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     code.blank();
     api_info(api, config, rt, code);
     if api.operations.is_empty() {
-        // A models-only spec: no builders, and no `impl Client` (which would also not compile
-        // where the runtime lives in another crate).
+        // A models-only spec: no builders and no `Client` (it would have nothing to call).
         return;
     }
     code.blank();
@@ -49,58 +48,91 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
         .map(|op| client_method(api, op))
         .collect();
     code.blank();
-    if rt == "crate" || rt.starts_with("crate::") {
-        code.line("#[allow(deprecated)]");
-        code.open_itemf(format_args!("impl {rt}::Client"));
-        for (index, m) in methods.iter().enumerate() {
-            if index > 0 {
-                code.blank();
-            }
-            m.write_attributes(code);
-            m.write_definition(code, "pub ");
-        }
-        code.close("}");
-    } else {
-        // The runtime is another crate's: inherent methods cannot be added to its `Client`, so
-        // the operations come as an extension trait.
-        code.doc(&docs::plain(&format!(
-            "The operations of {}, as methods on the runtime's `Client` (bring this trait into scope).",
-            api.title
-        )));
-        code.open("pub trait ClientExt {");
-        for (index, m) in methods.iter().enumerate() {
-            if index > 0 {
-                code.blank();
-            }
-            m.write_attributes(code);
-            let tail = format!(") -> builders::{};", m.builder);
-            code.line(&code::params(code.indent(), &m.head(""), &m.args, &tail));
-        }
-        code.close("}");
+    client_type(api, config, rt, &methods, code);
+}
+
+/// The crate's own `Client`: a wrapper of the runtime's client (so that two generated clients in
+/// one program are two types, and the operations are inherent methods), its constructors, and
+/// one method per operation.
+fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], code: &mut Code) {
+    let env_prefix = env_prefix(api, config);
+    code.doc(&docs::plain(&format!(
+        "A client of {}: one method per operation, each returning a request builder\n\
+         whose `send()` makes the call. Cheap to clone: clones share one connection pool.\n\n\
+         Make one with [`Client::from_env`], or with [`Client::builder`] to set the base URL,\n\
+         key, timeouts, retries or rate limits.",
+        api.title
+    )));
+    code.line("#[derive(Debug, Clone)]");
+    code.open("pub struct Client {");
+    code.linef(format_args!("inner: {rt}::Client,"));
+    code.close("}");
+    code.blank();
+    code.line("#[allow(deprecated)]");
+    code.open("impl Client {");
+    code.doc(&docs::plain(
+        "Starts configuring a client of this API: base URL or server, key, timeouts,\n\
+         retries, rate limits; `build()` makes the client.",
+    ));
+    code.linef(format_args!(
+        "pub fn builder() -> {rt}::ClientBuilder<Client> {{"
+    ));
+    code.enter();
+    code.linef(format_args!("{rt}::ClientBuilder::new(&API)"));
+    code.close("}");
+    code.blank();
+    code.doc(&docs::plain(&format!(
+        "A client configured from the environment: the key from `{env_prefix}_API_KEY`,\n\
+         the base URL from `{env_prefix}_API_BASE_URL` or the server named by\n\
+         `{env_prefix}_REGION`, else the first server of the spec."
+    )));
+    code.linef(format_args!(
+        "pub fn from_env() -> Result<Client, {rt}::Error> {{"
+    ));
+    code.enter();
+    code.line("Client::builder().from_env().build()");
+    code.close("}");
+    code.blank();
+    code.doc(&docs::plain(
+        "The runtime's client underneath: its settings, and `execute` for calls the spec\n\
+         does not describe.",
+    ));
+    code.linef(format_args!("pub fn runtime(&self) -> &{rt}::Client {{"));
+    code.enter();
+    code.line("&self.inner");
+    code.close("}");
+    for m in methods {
         code.blank();
-        code.line("#[allow(deprecated)]");
-        code.open_itemf(format_args!("impl ClientExt for {rt}::Client"));
-        for (index, m) in methods.iter().enumerate() {
-            if index > 0 {
-                code.blank();
-            }
-            m.write_definition(code, "");
-        }
-        code.close("}");
+        m.write_attributes(code);
+        m.write_definition(code, "pub ");
     }
+    code.close("}");
+    code.blank();
+    code.open_itemf(format_args!("impl From<{rt}::Client> for Client"));
+    code.linef(format_args!("fn from(inner: {rt}::Client) -> Self {{"));
+    code.enter();
+    code.line("Client { inner }");
+    code.close("}");
+    code.close("}");
+}
+
+/// The prefix of the environment variables the client reads: the configured one, else one from
+/// the title.
+pub(crate) fn env_prefix(api: &Api, config: &Config) -> String {
+    config
+        .env_prefix
+        .clone()
+        .unwrap_or_else(|| default_env_prefix(&api.title))
 }
 
 fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
-    let env_prefix = config
-        .env_prefix
-        .clone()
-        .unwrap_or_else(|| default_env_prefix(&api.title));
+    let env_prefix = env_prefix(api, config);
     let user_agent = config
         .user_agent
         .clone()
         .unwrap_or_else(|| format!("{}-rust-client", env_prefix.to_ascii_lowercase()));
     code.doc(&docs::plain(&format!(
-        "Facts about {} (version {}) from its spec: servers, authentication, environment.\n\nStart a client with `Client::builder(&API)`; `from_env()` reads `{env_prefix}_API_KEY`, `{env_prefix}_API_BASE_URL` and `{env_prefix}_REGION`.",
+        "Facts about {} (version {}) from its spec: servers, authentication, environment.",
         api.title, api.version
     )));
     let field_indent = code.indent() + 4;
@@ -145,6 +177,10 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
         format!("env_prefix: {}", string_lit(&env_prefix)),
         format!("user_agent: {}", string_lit(&user_agent)),
         format!("path_prefix: {}", string_lit(&path_prefix(api))),
+        match &config.policy {
+            Some(policy) => format!("policy: {policy}"),
+            None => format!("policy: {rt}::ApiPolicy::STANDARD"),
+        },
     ];
     let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
     code.line(&code::struct_lit(code.indent(), &head, &fields, ";"));
@@ -178,6 +214,39 @@ fn path_prefix(api: &Api) -> String {
         .iter()
         .map(|s| format!("/{s}"))
         .collect()
+}
+
+/// A call for a usage example: the first operation (`GET` ones first) whose required inputs are
+/// all strings, whole numbers or booleans, as `list_pets()` or `get_pet("pet_id")`, with its
+/// method and path. `None` when no operation is that simple.
+pub(crate) fn usage_example(api: &Api) -> Option<(String, String)> {
+    let simple = |op: &&Operation| {
+        op.body.as_ref().is_none_or(|body| !body.required)
+            && op.params.iter().filter(|p| p.required).all(|p| {
+                matches!(
+                    resolved(api, &p.ty),
+                    TypeRef::String | TypeRef::Integer(_) | TypeRef::Boolean
+                )
+            })
+    };
+    let op = api
+        .operations
+        .iter()
+        .filter(|op| op.method == "GET")
+        .find(simple)
+        .or_else(|| api.operations.iter().find(simple))?;
+    let args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| match resolved(api, &p.ty) {
+            TypeRef::Integer(_) => "1".to_owned(),
+            TypeRef::Boolean => "true".to_owned(),
+            _ => string_lit(&p.name),
+        })
+        .collect();
+    let call = format!("{}({})", op.rust_name, args.join(", "));
+    Some((call, format!("{} {}", op.method, op.path)))
 }
 
 /// An array of struct literals (`path { fields }`). A single element is written inside the
@@ -344,7 +413,7 @@ impl ClientMethod {
 
     fn body(&self, indent: usize) -> String {
         let mut args = Vec::with_capacity(self.arg_names.len() + 1);
-        args.push("self.clone()".to_owned());
+        args.push("self.inner.clone()".to_owned());
         args.extend(self.arg_names.iter().cloned());
         code::args(
             indent,
@@ -435,7 +504,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
     }
     let method = op.rust_name.trim_start_matches("r#");
     code.linef(format_args!(
-        "/// Request builder for [`Client::{method}`](runtime::Client::{method})."
+        "/// Request builder for [`Client::{method}`](super::Client::{method})."
     ));
     code.line("#[derive(Debug)]");
     code.line("#[must_use = \"a request builder does nothing until `send()` is awaited\"]");
@@ -814,7 +883,7 @@ impl StatusEnum {
     fn write(&self, code: &mut Code) {
         let method = &self.method;
         code.linef(format_args!(
-            "/// The answers of [`Client::{method}`](runtime::Client::{method}), by status."
+            "/// The answers of [`Client::{method}`](super::Client::{method}), by status."
         ));
         code.line("#[derive(Debug)]");
         code.open_itemf(format_args!("pub enum {}", self.name));

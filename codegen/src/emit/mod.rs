@@ -7,6 +7,8 @@
 //! and pretty-print: that pass cost 70 to 80% of the generation time.
 
 mod client;
+
+pub(crate) use client::{env_prefix, usage_example};
 mod code;
 mod docs;
 mod models;

@@ -14,9 +14,11 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Names the generated `Client` already has (from the runtime) that operations must not take.
+/// Names the generated `Client` already has (its constructors, accessor and trait methods, and
+/// `with_key`, which the `rescale` crate adds) that operations must not take.
 const CLIENT_METHODS: &[&str] = &[
-    "execute", "base_url", "builder", "api", "clone", "fmt", "new", "from_env", "with_key",
+    "builder", "from_env", "runtime", "inner", "from", "clone", "fmt", "new", "with_key",
+    "execute", "base_url", "api",
 ];
 
 /// Names every request builder already uses for its own methods and fields.

@@ -394,10 +394,10 @@ impl<'a> Resolver<'a> {
         if let Some((key, members)) = union_members(map) {
             return self.union(pointer, map, key, members, name);
         }
-        if let Some(values) = map.get("enum") {
-            if let Some(kind) = self.enumeration(pointer, map, values) {
-                return kind;
-            }
+        if let Some(values) = map.get("enum")
+            && let Some(kind) = self.enumeration(pointer, map, values)
+        {
+            return kind;
         }
         if map
             .get("properties")

@@ -164,10 +164,10 @@ pub(super) async fn patch(
     };
     let relative_path = f.optional_string("relativePath");
     let type_id = f.present("typeId").map(|_| f.int("typeId", 0, 1));
-    if let Some(t) = type_id {
-        if !u8::try_from(t).is_ok_and(|t| file_type::ALL.contains(&t)) {
-            f.error("typeId", format!("\"{t}\" is not a valid choice."));
-        }
+    if let Some(t) = type_id
+        && !u8::try_from(t).is_ok_and(|t| file_type::ALL.contains(&t))
+    {
+        f.error("typeId", format!("\"{t}\" is not a valid choice."));
     }
     let shared_with = match f.present("sharedWith") {
         None => None,

@@ -215,10 +215,10 @@ fn fault_response(fault: &FaultSpec) -> Response {
                 .into_response()
         }
     };
-    if let Some(secs) = retry_after {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     resp.headers_mut()
         .insert("x-sim-fault", HeaderValue::from_static("injected"));

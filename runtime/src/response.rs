@@ -13,8 +13,8 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
 
-use crate::runtime::client::{Replay, redact_error};
-use crate::runtime::{ApiError, Error, TimeoutError, TimeoutKind};
+use crate::client::{Replay, redact_error};
+use crate::{ApiError, ApiPolicy, Error, TimeoutError, TimeoutKind};
 
 /// How much of a body [`RawResponse::empty`] reads so the connection can be reused; a longer
 /// body is dropped unread (closing the connection).
@@ -23,7 +23,7 @@ const DRAIN_LIMIT: usize = 64 * 1024;
 /// An answer whose body has not been read yet.
 ///
 /// Read the body with one of the consuming methods. The buffered readers stop at the request
-/// deadline (see [`Client`](crate::runtime::Client)); [`RawResponse::stream`] uses the read-idle
+/// deadline (see [`Client`](crate::Client)); [`RawResponse::stream`] uses the read-idle
 /// timeout instead.
 pub struct RawResponse {
     inner: reqwest::Response,
@@ -34,6 +34,8 @@ pub struct RawResponse {
     timeout: Duration,
     read_idle_timeout: Duration,
     secret_param: Option<&'static str>,
+    /// The API's policy, applied to error answers.
+    policy: &'static ApiPolicy,
     /// The client's concurrency slot, held until the body is read.
     slot: Option<OwnedSemaphorePermit>,
     /// How to send an idempotent request again if its buffered body cannot be read.
@@ -58,6 +60,7 @@ impl RawResponse {
         timeout: Duration,
         read_idle_timeout: Duration,
         secret_param: Option<&'static str>,
+        policy: &'static ApiPolicy,
         method: Method,
     ) -> Self {
         let status = inner.status();
@@ -77,6 +80,7 @@ impl RawResponse {
             timeout,
             read_idle_timeout,
             secret_param,
+            policy,
             slot: None,
             replay: None,
             method,
@@ -191,7 +195,7 @@ impl RawResponse {
     /// [`ApiError::BODY_LIMIT`] bytes of the body (the rest is not read). If reading the body
     /// fails, the error keeps what was read and is marked truncated.
     pub async fn into_error(self) -> Error {
-        let (status, headers) = (self.status, self.headers.clone());
+        let (status, headers, policy) = (self.status, self.headers.clone(), self.policy);
         let method = self.method.clone();
         // The path only: the query may hold the key.
         let path = self.inner.url().path().to_owned();
@@ -199,7 +203,11 @@ impl RawResponse {
             Ok(read) => read,
             Err(partial) => (partial, true),
         };
-        Error::from(ApiError::new(status, headers, body, truncated).with_request(method, path))
+        Error::from(
+            ApiError::new(status, headers, body, truncated)
+                .with_request(method, path)
+                .with_policy(policy),
+        )
     }
 
     /// Reads the whole body before the deadline: status, headers, media type and body. A
@@ -381,7 +389,7 @@ impl ByteStream {
     /// never looks complete. On failure (or if this future is dropped) the temporary file is
     /// removed and `path` is untouched. Returns the number of bytes written.
     pub async fn write_to_file(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
-        crate::runtime::download::write_to_file(self, path.as_ref()).await
+        crate::download::write_to_file(self, path.as_ref()).await
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,16 +13,15 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::runtime::config::{
-    EnvSettings, SecretString, looks_like_jwt, same_origin, strip_path_prefix, validate_base_url,
-};
+use crate::config::{EnvSettings, SecretString, same_origin, strip_path_prefix, validate_base_url};
 #[cfg(feature = "rate-limit")]
-use crate::runtime::ratelimit::RateLimit;
-use crate::runtime::request::{Body, encode_cookie_value};
-use crate::runtime::retry::{Decision, Outcome, decide, retry_after_from_headers};
-use crate::runtime::upload::Progress;
-use crate::runtime::{
-    ApiInfo, AuthScheme, Error, RawResponse, Request, RetryPolicy, TimeoutError, TimeoutKind,
+use crate::ratelimit::RateLimit;
+use crate::request::{Body, encode_cookie_value};
+use crate::retry::{Decision, Outcome, decide, retry_after_from_headers};
+use crate::upload::Progress;
+use crate::{
+    ApiInfo, ApiPolicy, AuthScheme, Error, RawResponse, Request, RetryPolicy, TimeoutError,
+    TimeoutKind,
 };
 
 /// Default connect timeout.
@@ -64,9 +64,9 @@ const DEFAULT_MAX_CONCURRENT: usize = 32;
 /// for a token of its scope; that wait does not count towards the timeout. A 429 answer with a
 /// `Retry-After` holds its whole scope for that long, so concurrent callers back off as well.
 ///
-/// [`CallOptions::timeout`]: crate::runtime::CallOptions::timeout
-/// [`UploadSource`]: crate::runtime::UploadSource
-/// [`Multipart`]: crate::runtime::Multipart
+/// [`CallOptions::timeout`]: crate::CallOptions::timeout
+/// [`UploadSource`]: crate::UploadSource
+/// [`Multipart`]: crate::Multipart
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -128,12 +128,13 @@ enum BaseChoice {
     Server(String),
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`], or a generated crate's own client type `C` that wraps one (a generated
+/// `Client::builder()` returns a `ClientBuilder<Client>` of its crate's `Client`).
 ///
 /// Settings come from, in order of precedence: explicit calls on the builder; environment
-/// variables and then the profile file (only if [`ClientBuilder::from_env`] was called); the
+/// variables and then the API's profile (only if [`ClientBuilder::from_env`] was called); the
 /// first of the API's servers.
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     api: &'static ApiInfo,
     base: Option<BaseChoice>,
     api_key: Option<SecretString>,
@@ -146,9 +147,11 @@ pub struct ClientBuilder {
     #[cfg(feature = "rate-limit")]
     rate_limit: Option<RateLimit>,
     max_concurrent: usize,
+    /// What `build` makes: `fn() -> C` keeps the builder `Send + Sync` whatever `C` is.
+    client_type: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ClientBuilder");
         d.field("api", &self.api.title)
@@ -170,20 +173,7 @@ impl fmt::Debug for ClientBuilder {
 impl Client {
     /// Starts configuring a client for `api`.
     pub fn builder(api: &'static ApiInfo) -> ClientBuilder {
-        ClientBuilder {
-            api,
-            base: None,
-            api_key: None,
-            env: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
-            retry: RetryPolicy::default(),
-            http: None,
-            #[cfg(feature = "rate-limit")]
-            rate_limit: None,
-            max_concurrent: DEFAULT_MAX_CONCURRENT,
-        }
+        ClientBuilder::new(api)
     }
 
     /// The client's retry policy (a call may override it).
@@ -330,6 +320,7 @@ impl Client {
                         timeout,
                         self.inner.read_idle_timeout,
                         self.secret_param(),
+                        &self.inner.api.policy,
                         method,
                     )
                     .with_slot(permit)
@@ -595,7 +586,26 @@ pub(crate) fn redact_error(e: reqwest::Error, secret: Option<&str>) -> reqwest::
     e.with_url(redacted)
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
+    /// Starts configuring a client for `api` (what generated `Client::builder()` functions call).
+    pub fn new(api: &'static ApiInfo) -> Self {
+        ClientBuilder {
+            api,
+            base: None,
+            api_key: None,
+            env: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
+            http: None,
+            #[cfg(feature = "rate-limit")]
+            rate_limit: None,
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
+            client_type: PhantomData,
+        }
+    }
+
     /// Uses this base URL (validated at [`ClientBuilder::build`]: `https`, or `http` only to a
     /// loopback host; a path prefix is kept, except the API's own [`ApiInfo::path_prefix`] at
     /// its end: `https://host/api/v2/` is taken as `https://host`). Overrides an earlier
@@ -614,28 +624,35 @@ impl ClientBuilder {
 
     /// Uses this API key. It is kept secret: never shown by `Debug`/`Display`.
     ///
-    /// With an [`AuthScheme::Http`] scheme `Token`, a key that looks like a JWT (three
-    /// dot-separated parts, the first starting with `ey`: a short-lived session token) is sent as
-    /// `Bearer <key>`, as Rescale's own client does; any other key as `Token <key>`.
+    /// With an [`AuthScheme::Http`] scheme the key goes in `Authorization: <word> <key>`, the
+    /// word being the scheme's unless the API's [`ApiPolicy::http_auth_word`] picks another.
+    ///
+    /// [`ApiPolicy::http_auth_word`]: crate::ApiPolicy::http_auth_word
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::new(key.into()));
         self
     }
 
-    /// Fills in settings not set explicitly, from the environment and the profile file.
+    /// Fills in settings not set explicitly, from the environment and the API's profile.
     ///
     /// With `P` the API's `env_prefix`: the key from `{P}_API_KEY`, the base URL from
     /// `{P}_API_BASE_URL` or else the server named by `{P}_REGION`; then, for what is still
-    /// missing, the profile file `{P}_CONFIG_FILE` (default `~/.config/{p}/apiconfig`, `p`
-    /// lower-case), an INI file whose section `{P}_PROFILE` (default `default`, else the first
-    /// section) has the keys `apikey` and `apibaseurl`. Explicit settings always win.
+    /// missing, the profile that the API's [`ApiPolicy::profile`] reads (none by default).
+    /// Explicit settings always win.
+    ///
+    /// [`ApiPolicy::profile`]: crate::ApiPolicy::profile
     pub fn from_env(self) -> Self {
-        self.with_env_lookup(|name| std::env::var(name).ok())
+        self.from_env_with(|name| std::env::var(name).ok())
     }
 
-    /// [`ClientBuilder::from_env`] with a custom variable lookup (for tests).
-    pub(crate) fn with_env_lookup(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
-        self.env = Some(EnvSettings::load(self.api.env_prefix, var));
+    /// [`ClientBuilder::from_env`] with another variable lookup than the process environment
+    /// (a test's, or a program's own settings).
+    pub fn from_env_with(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        self.env = Some(EnvSettings::load(
+            self.api.env_prefix,
+            &self.api.policy,
+            &var,
+        ));
         self
     }
 
@@ -665,8 +682,8 @@ impl ClientBuilder {
     }
 
     /// Waits for a token of the request's scope before every try (off by default); see
-    /// [`RateLimit`] and [`RateLimit::rescale`] for Rescale's hourly limits. (Feature
-    /// `rate-limit`, on by default.)
+    /// [`RateLimit`]. A generated crate may offer its API's limits as a ready `RateLimit`.
+    /// (Feature `rate-limit`, on by default.)
     #[cfg(feature = "rate-limit")]
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
@@ -690,7 +707,10 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<Client>,
+    {
         let api = self.api;
         let env = self.env.unwrap_or_default();
         let key_known = self.api_key.is_some() || env.api_key.is_some();
@@ -744,18 +764,20 @@ impl ClientBuilder {
             )));
         }
 
-        let key = self.api_key.or(env.api_key).or(profile_key);
+        let key = self
+            .api_key
+            .or(env.api_key)
+            .or(profile_key.map(SecretString::new));
         let auth = match api.auth.first() {
             None => None,
             Some(scheme) => {
                 let Some(key) = key else {
                     let p = api.env_prefix;
                     return Err(Error::Config(format!(
-                        "no API key: set it with api_key(), {p}_API_KEY or the profile file \
-                         (with from_env())"
+                        "no API key: set it with api_key(), or {p}_API_KEY with from_env()"
                     )));
                 };
-                Some(make_auth(scheme, key)?)
+                Some(make_auth(scheme, key, &api.policy)?)
             }
         };
 
@@ -769,7 +791,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?,
         };
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
                 api,
                 user_agent: HeaderValue::from_str(api.user_agent).ok(),
@@ -788,12 +810,12 @@ impl ClientBuilder {
                 }),
                 max_concurrent: self.max_concurrent,
             }),
-        })
+        }))
     }
 }
 
 /// Prepares the credential for `scheme`. The key is never put in an error message.
-fn make_auth(scheme: &AuthScheme, key: SecretString) -> Result<Auth, Error> {
+fn make_auth(scheme: &AuthScheme, key: SecretString, policy: &ApiPolicy) -> Result<Auth, Error> {
     let raw = key.expose().trim();
     if raw.is_empty() {
         return Err(Error::Config("the API key is empty".into()));
@@ -802,11 +824,7 @@ fn make_auth(scheme: &AuthScheme, key: SecretString) -> Result<Auth, Error> {
         || Error::Config("the API key contains characters that cannot be sent in a header".into());
     match scheme {
         AuthScheme::Http { scheme } => {
-            let word = if scheme.eq_ignore_ascii_case("token") && looks_like_jwt(raw) {
-                "Bearer"
-            } else {
-                scheme
-            };
+            let word = (policy.http_auth_word)(scheme, raw);
             let mut value =
                 HeaderValue::from_str(&format!("{word} {raw}")).map_err(|_| bad_key())?;
             value.set_sensitive(true);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use futures::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::runtime::{ByteStream, Error};
+use crate::{ByteStream, Error};
 
 /// Removes the temporary file when dropped unless disarmed (covers errors and cancellation).
 struct TempFile {

@@ -2,12 +2,55 @@
 
 use std::time::Duration;
 
-use crate::runtime::{ApiInfo, AuthScheme, Client, RetryPolicy, ServerInfo};
+use crate::{
+    ApiErrorKind, ApiInfo, ApiPolicy, AuthScheme, Client, Profile, RetryPolicy, ServerInfo,
+    StatusCode,
+};
 
 /// The key every test client uses; tests assert it never shows up in output.
 pub(crate) const KEY: &str = "k3y-SUPERSECRET-0123456789abcdef";
 
-/// A test API with `Authorization: Token` auth.
+/// The policy of the test [`API`], to check that the client applies each hook: a few `detail`
+/// messages of 401s name credential kinds, a 429's `"retry in N s"` detail is a wait, a key
+/// starting `ey` and holding two dots goes as `Bearer`, and the profile comes from the variables
+/// `{P}_PROFILE_KEY` and `{P}_PROFILE_URL` (`{P}_PROFILE_URL=broken` is a broken profile).
+pub(crate) const TEST_POLICY: ApiPolicy = ApiPolicy {
+    classify_error: |e| {
+        if e.status() != StatusCode::UNAUTHORIZED {
+            return None;
+        }
+        match e.detail()? {
+            "API key is no longer active" => Some(ApiErrorKind::KeyExpired),
+            "User inactive or deleted" => Some(ApiErrorKind::UserInactive),
+            "Invalid token." => Some(ApiErrorKind::InvalidToken),
+            _ => None,
+        }
+    },
+    retry_after_in_body: |e| {
+        let rest = e.detail()?.strip_prefix("retry in ")?.strip_suffix(" s")?;
+        rest.parse().ok().map(Duration::from_secs)
+    },
+    http_auth_word: |scheme, key| {
+        if key.starts_with("ey") && key.matches('.').count() == 2 {
+            "Bearer"
+        } else {
+            scheme
+        }
+    },
+    profile: |prefix, var| {
+        let key = var(&format!("{prefix}_PROFILE_KEY"));
+        let url = var(&format!("{prefix}_PROFILE_URL"));
+        if url.as_deref() == Some("broken") {
+            return Err("the test profile is broken".into());
+        }
+        Ok((key.is_some() || url.is_some()).then_some(Profile {
+            api_key: key,
+            base_url: url,
+        }))
+    },
+};
+
+/// A test API with `Authorization: Token` auth and [`TEST_POLICY`].
 pub(crate) static API: ApiInfo = ApiInfo {
     title: "Test API",
     version: "1",
@@ -27,6 +70,7 @@ pub(crate) static API: ApiInfo = ApiInfo {
     env_prefix: "TESTAPI",
     user_agent: "test-client/1.0",
     path_prefix: "",
+    policy: TEST_POLICY,
 };
 
 /// A test API with the key in a query parameter.
@@ -38,6 +82,7 @@ pub(crate) static QUERY_API: ApiInfo = ApiInfo {
     env_prefix: "QUERYAPI",
     user_agent: "test-client/1.0",
     path_prefix: "",
+    policy: ApiPolicy::STANDARD,
 };
 
 /// A test API with the key in a custom header.
@@ -49,6 +94,7 @@ pub(crate) static HEADER_API: ApiInfo = ApiInfo {
     env_prefix: "HEADERAPI",
     user_agent: "test-client/1.0",
     path_prefix: "",
+    policy: ApiPolicy::STANDARD,
 };
 
 /// A test API with the key in a cookie.
@@ -60,6 +106,7 @@ pub(crate) static COOKIE_API: ApiInfo = ApiInfo {
     env_prefix: "COOKIEAPI",
     user_agent: "test-client/1.0",
     path_prefix: "",
+    policy: ApiPolicy::STANDARD,
 };
 
 /// A client of [`API`] against `base` with [`KEY`], fast retries and no jitter.

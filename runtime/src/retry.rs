@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// When and how often [`Client::execute`](crate::runtime::Client::execute) sends a request again.
+/// When and how often [`Client::execute`](crate::Client::execute) sends a request again.
 ///
 /// Retried, with exponential backoff (`initial_backoff * 2^n`, capped at `max_backoff`) and, if
 /// `jitter` is on, "full jitter" (a uniformly random wait between zero and that value):
@@ -16,15 +16,15 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 ///   answers 429, 502, 503 and 504. A `Retry-After` on such an answer (seconds or an HTTP date)
 ///   is honoured exactly instead of the backoff; if it asks for longer than `max_wait` the
 ///   runtime gives up at once and hands back that answer (so a 429 becomes
-///   [`ApiErrorKind::Throttled`](crate::runtime::ApiErrorKind::Throttled) with its
+///   [`ApiErrorKind::Throttled`](crate::ApiErrorKind::Throttled) with its
 ///   `retry_after`).
 ///
 /// The same count covers an idempotent request whose success answer was cut off mid-body
-/// (connection reset while [`RawResponse::json`](crate::runtime::RawResponse::json), `bytes` or
+/// (connection reset while [`RawResponse::json`](crate::RawResponse::json), `bytes` or
 /// `text` read it): it is sent again, and the retries spent before count.
 ///
 /// Never retried: timeouts of the request as a whole (the time budget is spent), requests whose
-/// body is a one-shot stream ([`UploadSource::stream`](crate::runtime::UploadSource::stream)),
+/// body is a one-shot stream ([`UploadSource::stream`](crate::UploadSource::stream)),
 /// and any failure of a non-idempotent request after it may have been sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -95,8 +95,9 @@ impl RetryPolicy {
             .min(self.max_backoff)
     }
 
-    /// The wait before retry number `retry` (0-based), with jitter if enabled.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    /// The wait before retry number `retry` (0-based), with jitter if enabled: for callers that
+    /// retry work of their own (such as resuming a download) on the same schedule.
+    pub fn backoff(&self, retry: u32) -> Duration {
         let cap = self.backoff_cap(retry);
         if self.jitter {
             let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use futures::Stream;
 use url::Url;
 
-use crate::runtime::config::same_origin;
-use crate::runtime::{Client, Error, Request};
+use crate::config::same_origin;
+use crate::{Client, Error, Request};
 
 /// One page of a paginated list; implemented by the generated code for every page schema.
 pub trait Page: serde::de::DeserializeOwned + Send + 'static {
@@ -63,7 +63,7 @@ pub type ItemStream<T> = futures::stream::BoxStream<'static, Result<T, Error>>;
 /// a next page that was already fetched (a loop) is [`Error::Protocol`]. Lazy: nothing is sent
 /// before the stream is polled.
 ///
-/// [`RawResponse::into_error`]: crate::runtime::RawResponse::into_error
+/// [`RawResponse::into_error`]: crate::RawResponse::into_error
 pub fn paginate<P: Page>(
     client: Client,
     first: Request,

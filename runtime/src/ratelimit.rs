@@ -38,7 +38,7 @@ struct ScopeLimit {
 }
 
 /// Client-side rate limiting by scope (off unless given to
-/// [`ClientBuilder::rate_limit`](crate::runtime::ClientBuilder::rate_limit)).
+/// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit)).
 ///
 /// Every try of a request (retries included) first takes a token from its scope's bucket; when
 /// the bucket is empty the call *waits* (asynchronously) until a token is due, instead of failing.
@@ -75,15 +75,6 @@ impl fmt::Debug for RateLimit {
     }
 }
 
-/// Scope of job submissions (`POST jobs/{id}/submit/`) in [`RateLimit::rescale`].
-pub const SCOPE_SUBMISSION: &str = "submission";
-/// Scope of job reads (`GET`/`HEAD` under `jobs/`) in [`RateLimit::rescale`].
-pub const SCOPE_JOB_READS: &str = "job-reads";
-/// Scope of every other request in [`RateLimit::rescale`].
-pub const SCOPE_OTHER: &str = "other";
-
-const HOUR: Duration = Duration::from_secs(3600);
-
 impl RateLimit {
     /// A limiter without scopes that sorts requests with `classify`. Add limits with
     /// [`RateLimit::scope`]; a request whose scope has no limit (or is `None`) is not limited.
@@ -98,17 +89,6 @@ impl RateLimit {
                 start: tokio::time::Instant::now(),
             }),
         }
-    }
-
-    /// Rescale's documented per-key hourly limits: job submission (`POST jobs/{id}/submit/`)
-    /// 1,000, job reads (`GET`/`HEAD` under `jobs/`) 90,000, everything else 7,200 — each with a
-    /// burst of a tenth of the limit (see [`RateLimit::scope`]). See [`rescale_scope`] for the
-    /// classification.
-    pub fn rescale() -> Self {
-        RateLimit::new(rescale_scope)
-            .scope(SCOPE_SUBMISSION, 1_000, HOUR)
-            .scope(SCOPE_JOB_READS, 90_000, HOUR)
-            .scope(SCOPE_OTHER, 7_200, HOUR)
     }
 
     /// Limits `scope` to `limit` requests in any `window`, with a burst of a tenth of the limit
@@ -213,24 +193,6 @@ impl RateLimit {
             );
             tokio::time::sleep(wait).await;
         }
-    }
-}
-
-/// Classifies a Rescale API request: `POST …/jobs/{id}/submit/` is [`SCOPE_SUBMISSION`], a `GET`
-/// or `HEAD` under `…/jobs/` is [`SCOPE_JOB_READS`], anything else [`SCOPE_OTHER`].
-pub fn rescale_scope(method: &Method, path: &str) -> Option<&'static str> {
-    let jobs = path.find("/jobs/").map(|at| &path[at + "/jobs/".len()..]);
-    match jobs {
-        Some(rest) if *method == Method::POST => {
-            let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
-            if parts.len() == 2 && !parts[0].is_empty() && parts[1] == "submit" {
-                Some(SCOPE_SUBMISSION)
-            } else {
-                Some(SCOPE_OTHER)
-            }
-        }
-        Some(_) if *method == Method::GET || *method == Method::HEAD => Some(SCOPE_JOB_READS),
-        _ => Some(SCOPE_OTHER),
     }
 }
 
@@ -428,33 +390,6 @@ mod tests {
         let other = rl.clone();
         assert_eq!(rl.reserve(&Method::GET, "/x/"), Duration::ZERO);
         assert!(other.reserve(&Method::GET, "/x/") > Duration::ZERO);
-    }
-
-    #[test]
-    fn rescale_preset_scopes_and_rates() {
-        let rl = RateLimit::rescale();
-        let cases = [
-            (Method::POST, "/api/v2/jobs/abc/submit/", SCOPE_SUBMISSION),
-            (Method::POST, "/api/v2/jobs/abc/submit", SCOPE_SUBMISSION),
-            (Method::POST, "/api/v2/jobs/", SCOPE_OTHER),
-            (Method::POST, "/api/v2/jobs/abc/stop/", SCOPE_OTHER),
-            (Method::GET, "/api/v2/jobs/abc/statuses/", SCOPE_JOB_READS),
-            (Method::GET, "/api/v2/jobs/", SCOPE_JOB_READS),
-            (Method::HEAD, "/api/v2/jobs/abc/", SCOPE_JOB_READS),
-            (Method::DELETE, "/api/v2/jobs/abc/", SCOPE_OTHER),
-            (Method::GET, "/api/v2/files/", SCOPE_OTHER),
-            (Method::POST, "/api/v2/files/contents/", SCOPE_OTHER),
-        ];
-        for (method, path, want) in cases {
-            assert_eq!(rl.scope_of(&method, path), Some(want), "{method} {path}");
-        }
-        let submit = rl.limits[SCOPE_SUBMISSION];
-        assert_eq!(submit.burst, 100.0);
-        assert!((submit.per_second * 3600.0 - 900.0).abs() < 1e-6);
-        let reads = rl.limits[SCOPE_JOB_READS];
-        assert!((reads.burst + reads.per_second * 3600.0 - 90_000.0).abs() < 1e-6);
-        let other = rl.limits[SCOPE_OTHER];
-        assert!((other.burst + other.per_second * 3600.0 - 7_200.0).abs() < 1e-6);
     }
 
     #[test]

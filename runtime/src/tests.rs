@@ -1559,33 +1559,30 @@ fn base_url_and_server_selection() {
 
 #[test]
 fn explicit_settings_beat_env_which_beats_the_profile() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let profile = dir.path().join("apiconfig");
-    std::fs::write(&profile, "[default]\napikey = profile-key\napibaseurl = https://profile.example.com\n[work]\napikey = work-key\n")
-        .expect("write");
     let vars = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
     };
-    let file = profile.to_string_lossy().into_owned();
+    let profile = [
+        ("TESTAPI_PROFILE_KEY", "profile-key"),
+        ("TESTAPI_PROFILE_URL", "https://profile.example.com"),
+    ];
 
-    let only_profile = vars(&[("TESTAPI_CONFIG_FILE", &file)]);
+    let only_profile = vars(&profile);
     let c = Client::builder(&API)
-        .with_env_lookup(|k| only_profile.get(k).cloned())
+        .from_env_with(|k| only_profile.get(k).cloned())
         .build()
         .expect("builds");
     assert_eq!(c.base_url().as_str(), "https://profile.example.com/");
     assert!(format!("{c:?}").contains("authorization"));
 
-    let env = vars(&[
-        ("TESTAPI_CONFIG_FILE", &file),
-        ("TESTAPI_API_KEY", "env-key"),
-        ("TESTAPI_REGION", "eu"),
-    ]);
+    let mut env = profile.to_vec();
+    env.extend([("TESTAPI_API_KEY", "env-key"), ("TESTAPI_REGION", "eu")]);
+    let env = vars(&env);
     let c = Client::builder(&API)
-        .with_env_lookup(|k| env.get(k).cloned())
+        .from_env_with(|k| env.get(k).cloned())
         .build()
         .expect("builds");
     assert_eq!(c.base_url().as_str(), "https://eu.example.com/base");
@@ -1593,16 +1590,30 @@ fn explicit_settings_beat_env_which_beats_the_profile() {
     // Explicit settings win whatever the call order.
     let c = Client::builder(&API)
         .base_url("https://explicit.example.com")
-        .with_env_lookup(|k| env.get(k).cloned())
+        .from_env_with(|k| env.get(k).cloned())
         .build()
         .expect("builds");
     assert_eq!(c.base_url().as_str(), "https://explicit.example.com/");
 
-    let missing_section = vars(&[("TESTAPI_CONFIG_FILE", &file), ("TESTAPI_PROFILE", "nope")]);
+    // A broken profile fails the build only when something is still missing.
+    let broken = vars(&[("TESTAPI_PROFILE_URL", "broken")]);
     let r = Client::builder(&API)
-        .with_env_lookup(|k| missing_section.get(k).cloned())
+        .from_env_with(|k| broken.get(k).cloned())
         .build();
-    assert!(matches!(r, Err(Error::Config(ref m)) if m.contains("nope")));
+    assert!(matches!(r, Err(Error::Config(ref m)) if m.contains("broken")));
+    let r = Client::builder(&API)
+        .base_url("https://explicit.example.com")
+        .api_key(KEY)
+        .from_env_with(|k| broken.get(k).cloned())
+        .build();
+    assert!(r.is_ok());
+
+    // An API without a profile hook reads none.
+    let c = Client::builder(&QUERY_API)
+        .base_url("https://q.example.com")
+        .from_env_with(|k| vars(&[("QUERYAPI_PROFILE_KEY", "k")]).get(k).cloned())
+        .build();
+    assert!(matches!(c, Err(Error::Config(ref m)) if m.contains("no API key")));
 }
 
 #[tokio::test]
@@ -1612,39 +1623,29 @@ async fn env_and_profile_keys_reach_the_wire_in_precedence_order() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let profile = dir.path().join("apiconfig");
-    std::fs::write(
-        &profile,
-        format!(
-            "[default]\napikey = profile-key\n[work]\napikey = work-key\napibaseurl = {}\n",
-            server.uri()
-        ),
-    )
-    .expect("write");
-    let file = profile.to_string_lossy().into_owned();
+    let uri = server.uri();
     let lookups: [HashMap<&str, &str>; 3] = [
         [
-            ("TESTAPI_CONFIG_FILE", file.as_str()),
-            ("TESTAPI_PROFILE", "work"),
+            ("TESTAPI_PROFILE_KEY", "work-key"),
+            ("TESTAPI_PROFILE_URL", uri.as_str()),
         ]
         .into(),
         [
-            ("TESTAPI_CONFIG_FILE", file.as_str()),
-            ("TESTAPI_PROFILE", "work"),
+            ("TESTAPI_PROFILE_KEY", "work-key"),
+            ("TESTAPI_PROFILE_URL", uri.as_str()),
             ("TESTAPI_API_KEY", "env-key"),
         ]
         .into(),
         [
-            ("TESTAPI_CONFIG_FILE", file.as_str()),
-            ("TESTAPI_PROFILE", "work"),
+            ("TESTAPI_PROFILE_KEY", "work-key"),
+            ("TESTAPI_PROFILE_URL", uri.as_str()),
             ("TESTAPI_API_KEY", "env-key"),
         ]
         .into(),
     ];
     for (i, vars) in lookups.iter().enumerate() {
         let mut builder =
-            Client::builder(&API).with_env_lookup(|k| vars.get(k).map(|v| (*v).to_owned()));
+            Client::builder(&API).from_env_with(|k| vars.get(k).map(|v| (*v).to_owned()));
         if i == 2 {
             builder = builder.api_key("explicit-key");
         }
@@ -1685,7 +1686,7 @@ async fn the_key_never_shows_in_debug_or_display() {
         shown.push(format!("{req:?}"));
     }
     let env: HashMap<&str, &str> = [("TESTAPI_API_KEY", KEY)].into();
-    let builder = Client::builder(&API).with_env_lookup(|k| env.get(k).map(|v| (*v).to_owned()));
+    let builder = Client::builder(&API).from_env_with(|k| env.get(k).map(|v| (*v).to_owned()));
     shown.push(format!("{builder:?}"));
 
     // A transport error whose URL carries the key as a query parameter.

@@ -10,7 +10,7 @@ use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use crate::runtime::{Client, Error, Multipart, RetryPolicy, UploadSource};
+use crate::{Client, Error, Multipart, RetryPolicy, UploadSource};
 
 /// Bytes of a path parameter left as they are: RFC 3986 "unreserved" characters. Everything
 /// else (including `/`, `?`, `#`, `%` and non-ASCII) is percent-encoded.
@@ -50,7 +50,7 @@ pub enum PathPart<'a> {
 pub struct CallOptions {
     /// Overall timeout of this call instead of the client's (see [`ClientBuilder::timeout`]).
     ///
-    /// [`ClientBuilder::timeout`]: crate::runtime::ClientBuilder::timeout
+    /// [`ClientBuilder::timeout`]: crate::ClientBuilder::timeout
     pub timeout: Option<Duration>,
     /// Retry policy of this call instead of the client's.
     pub retry: Option<RetryPolicy>,
@@ -332,7 +332,7 @@ impl fmt::Debug for Request {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::test_support::client_for;
+    use crate::test_support::client_for;
 
     fn client() -> Client {
         client_for("https://api.example.com/prefix/")

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures::Stream;
 use tokio::task::JoinHandle;
 
-use crate::runtime::Error;
+use crate::Error;
 
 type ByteSource = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + Sync>>;
 

@@ -7,6 +7,8 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::ApiPolicy;
+
 /// Everything that can go wrong when calling the API.
 ///
 /// No variant's `Debug` or `Display` output ever contains the API key.
@@ -170,22 +172,23 @@ impl std::error::Error for TimeoutError {
     }
 }
 
-/// The category of an API error answer, from its status and documented `detail` messages.
+/// The category of an API error answer: from its status, refined by the API's
+/// [`ApiPolicy::classify_error`](crate::ApiPolicy::classify_error) (the credential kinds come only
+/// from there, since only an API knows how it words them).
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiErrorKind {
-    /// The key was valid once but has expired ("API key is no longer active"), e.g. a job's
-    /// key after the job ended.
+    /// The key was valid once but has expired (for example a key that lived as long as a job).
     KeyExpired,
-    /// The key's user was deactivated or deleted ("User inactive or deleted").
+    /// The key's user or account was deactivated or deleted.
     UserInactive,
-    /// The key is not known ("Invalid token.").
+    /// The key is not known to the server.
     InvalidToken,
     /// Any other 401.
     Unauthorized,
     /// 403: authenticated but not allowed.
     Forbidden,
-    /// 404.
+    /// 404: not found.
     NotFound,
     /// 429: rate limited; see [`ApiError::retry_after`].
     Throttled,
@@ -209,6 +212,10 @@ pub struct ApiError {
     json: Option<serde_json::Value>,
     /// The method and URL path of the request, when known (never the query: it may hold the key).
     request: Option<(reqwest::Method, String)>,
+    /// The API policy's finer kind, if it gave one.
+    refined_kind: Option<ApiErrorKind>,
+    /// The wait the body asked for, by the API policy.
+    body_retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -228,8 +235,17 @@ impl ApiError {
             body,
             truncated,
             json,
+            refined_kind: None,
+            body_retry_after: None,
             request: None,
         }
+    }
+
+    /// Applies an API's policy: its finer kind and the wait its body asks for.
+    pub fn with_policy(mut self, policy: &ApiPolicy) -> Self {
+        self.refined_kind = (policy.classify_error)(&self);
+        self.body_retry_after = (policy.retry_after_in_body)(&self);
+        self
     }
 
     /// Records the method and URL path of the request this answers (shown by `Display`). Pass
@@ -296,26 +312,24 @@ impl ApiError {
     }
 
     /// How long the server asked to wait before trying again: the `Retry-After` header (seconds
-    /// or an HTTP date), or else, on a 429, the "Expected available in N seconds." detail.
+    /// or an HTTP date), or else what the body says, as the API's policy reads it.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after_at(SystemTime::now())
     }
 
     pub(crate) fn retry_after_at(&self, now: SystemTime) -> Option<Duration> {
-        if let Some(d) = crate::runtime::retry::retry_after_from_headers(&self.headers, now) {
+        if let Some(d) = crate::retry::retry_after_from_headers(&self.headers, now) {
             return Some(d);
         }
-        if self.status == StatusCode::TOO_MANY_REQUESTS {
-            return self.detail().and_then(seconds_in_throttle_detail);
-        }
-        None
+        self.body_retry_after
     }
 
-    /// The category of this error.
+    /// The category of this error: the API policy's, else the status's.
     pub fn kind(&self) -> ApiErrorKind {
-        let by_detail = self.detail().and_then(kind_from_detail);
+        if let Some(kind) = self.refined_kind {
+            return kind;
+        }
         match self.status.as_u16() {
-            401 | 403 if by_detail.is_some() => by_detail.unwrap_or(ApiErrorKind::Other),
             401 => ApiErrorKind::Unauthorized,
             403 => ApiErrorKind::Forbidden,
             404 => ApiErrorKind::NotFound,
@@ -458,26 +472,6 @@ fn flatten_messages(path: &str, value: &serde_json::Value, out: &mut Vec<String>
     }
 }
 
-/// Recognises the documented `detail` messages about the credential.
-fn kind_from_detail(detail: &str) -> Option<ApiErrorKind> {
-    let norm = detail.trim().trim_end_matches('.').to_ascii_lowercase();
-    match norm.as_str() {
-        "api key is no longer active" => Some(ApiErrorKind::KeyExpired),
-        "user inactive or deleted" => Some(ApiErrorKind::UserInactive),
-        "invalid token" => Some(ApiErrorKind::InvalidToken),
-        _ => None,
-    }
-}
-
-/// Reads N from a throttle message such as "Request was throttled. Expected available in 3
-/// seconds."
-fn seconds_in_throttle_detail(detail: &str) -> Option<Duration> {
-    let lower = detail.to_ascii_lowercase();
-    let rest = &lower[lower.find("available in ")? + "available in ".len()..];
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse::<u64>().ok().map(Duration::from_secs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,31 +487,11 @@ mod tests {
     }
 
     #[test]
-    fn kinds_from_status_and_detail() {
+    fn kinds_from_status() {
         let cases = [
             (
                 401,
                 r#"{"detail":"API key is no longer active"}"#,
-                ApiErrorKind::KeyExpired,
-            ),
-            (
-                401,
-                r#"{"detail":"User inactive or deleted"}"#,
-                ApiErrorKind::UserInactive,
-            ),
-            (
-                401,
-                r#"{"detail":"Invalid token."}"#,
-                ApiErrorKind::InvalidToken,
-            ),
-            (
-                403,
-                r#"{"detail":"Invalid token."}"#,
-                ApiErrorKind::InvalidToken,
-            ),
-            (
-                401,
-                r#"{"detail":"Authentication credentials were not provided."}"#,
                 ApiErrorKind::Unauthorized,
             ),
             (
@@ -536,12 +510,55 @@ mod tests {
                 r#"{"name":["This field is required."]}"#,
                 ApiErrorKind::Validation,
             ),
+            (422, "{}", ApiErrorKind::Validation),
             (502, "<html>bad gateway</html>", ApiErrorKind::ServerError),
             (409, "", ApiErrorKind::Other),
         ];
         for (status, body, kind) in cases {
             assert_eq!(err(status, body).kind(), kind, "{status} {body}");
         }
+    }
+
+    /// A policy that calls every 401 whose detail says "expired" an expired key, and reads a wait
+    /// from a `wait_seconds` field.
+    const TEST_POLICY: ApiPolicy = ApiPolicy {
+        classify_error: |e| {
+            (e.status() == StatusCode::UNAUTHORIZED && e.detail()?.contains("expired"))
+                .then_some(ApiErrorKind::KeyExpired)
+        },
+        retry_after_in_body: |e| {
+            e.json()?
+                .get("wait_seconds")?
+                .as_u64()
+                .map(Duration::from_secs)
+        },
+        ..ApiPolicy::STANDARD
+    };
+
+    #[test]
+    fn the_policy_refines_kinds_and_reads_waits_from_bodies() {
+        let expired = err(401, r#"{"detail":"key expired"}"#).with_policy(&TEST_POLICY);
+        assert_eq!(expired.kind(), ApiErrorKind::KeyExpired);
+        let other = err(401, r#"{"detail":"no"}"#).with_policy(&TEST_POLICY);
+        assert_eq!(other.kind(), ApiErrorKind::Unauthorized);
+        let standard = err(401, r#"{"detail":"key expired"}"#).with_policy(&ApiPolicy::STANDARD);
+        assert_eq!(standard.kind(), ApiErrorKind::Unauthorized);
+
+        let wait = err(429, r#"{"wait_seconds":12}"#).with_policy(&TEST_POLICY);
+        assert_eq!(wait.retry_after(), Some(Duration::from_secs(12)));
+        assert_eq!(err(429, r#"{"wait_seconds":12}"#).retry_after(), None);
+        // The header wins over the body.
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            Bytes::from_static(br#"{"wait_seconds":12}"#),
+            false,
+        )
+        .with_policy(&TEST_POLICY);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(err(404, "{}").retry_after(), None);
     }
 
     #[test]
@@ -613,20 +630,6 @@ mod tests {
         assert!(err(400, r#"{"detail":"Bad."}"#).field_errors().is_none());
         assert!(err(404, r#"{"name":["x"]}"#).field_errors().is_none());
         assert!(err(400, "not json").field_errors().is_none());
-    }
-
-    #[test]
-    fn retry_after_from_detail_when_header_missing() {
-        let e = err(
-            429,
-            r#"{"detail":"Request was throttled. Expected available in 12 seconds."}"#,
-        );
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(12)));
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
-        let e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Bytes::new(), false);
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
-        assert_eq!(err(404, "{}").retry_after(), None);
     }
 
     #[test]

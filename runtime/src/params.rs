@@ -1,6 +1,6 @@
 //! Encoding structured parameter values, for operations whose query parameters are objects.
 
-use crate::runtime::{Error, Request};
+use crate::{Error, Request};
 
 /// How an object-valued query parameter is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
