@@ -3,7 +3,9 @@
 #   1. openapi-spec-validator must accept it as OpenAPI 3.0.3;
 #   2. every example in it (the sample bodies of the source document among them) must validate
 #      against the schema it is attached to, $refs resolved against the spec, and every field of
-#      an example must be declared in that schema (not merely let through as an extra);
+#      an example must be declared in that schema (not merely let through as an extra); examples
+#      kept in files (`externalValue` of an operation's example, `x-example-files` of a schema)
+#      are read relative to the spec, and every file in spec/examples/ must be attached somewhere;
 #   3. every operation must have a snake_case operationId, a summary, a description, tags and the
 #      401/403/429 answers.
 # Installs openapi-spec-validator into a venv under ${TMPDIR:-/tmp} the first time.
@@ -27,6 +29,8 @@ fi
 
 "$venv/bin/python" - "$spec" <<'PY'
 import copy
+import json
+import os
 import re
 import sys
 
@@ -36,6 +40,17 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oa
 path = sys.argv[1]
 with open(path, encoding="utf-8") as f:
     spec = yaml.safe_load(f)
+spec_dir = os.path.dirname(os.path.abspath(path))
+examples_dir = os.path.join(spec_dir, "examples")
+attached = set()
+
+
+def example_file(relative):
+    """The JSON of an example kept beside the spec, remembered as attached."""
+    full = os.path.normpath(os.path.join(spec_dir, relative))
+    attached.add(full)
+    with open(full, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def nullable_refs(node):
@@ -109,7 +124,8 @@ def media_examples(where, content, validator_cls):
             check(f"{where} {media} example", body["schema"], body["example"], validator_cls)
         for name, ex in (body.get("examples") or {}).items():
             ex = resolve(ex)
-            check(f"{where} {media} examples/{name}", body["schema"], ex["value"], validator_cls)
+            value = example_file(ex["externalValue"]) if "externalValue" in ex else ex["value"]
+            check(f"{where} {media} examples/{name}", body["schema"], value, validator_cls)
 
 
 op_id = re.compile(r"^[a-z]+(_[a-z]+)*$")
@@ -142,6 +158,8 @@ def schema_examples(where, schema):
     if isinstance(schema, dict):
         if "example" in schema and "$ref" not in schema:
             check(f"{where} example", schema, schema["example"], OAS30ReadValidator)
+        for relative in schema.get("x-example-files", []):
+            check(f"{where} {relative}", schema, example_file(relative), OAS30ReadValidator)
         for key, sub in schema.items():
             if key != "example":
                 schema_examples(f"{where}/{key}", sub)
@@ -152,6 +170,12 @@ def schema_examples(where, schema):
 
 for name, schema in spec.get("components", {}).get("schemas", {}).items():
     schema_examples(f"schemas/{name}", schema)
+
+if os.path.isdir(examples_dir):
+    for name in sorted(os.listdir(examples_dir)):
+        full = os.path.join(examples_dir, name)
+        if name.endswith(".json") and full not in attached:
+            problems.append(f"examples/{name} is attached to no operation or schema")
 
 if problems:
     print("\n".join(problems), file=sys.stderr)

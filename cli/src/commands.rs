@@ -1,14 +1,14 @@
 //! The subcommands.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
-use rescale::Client;
 use rescale::types::{
     AnalysisRef, Hardware, InputFileRef, Job, JobAnalysisRequest, JobRequest, JobState, JobStatus,
-    JobStatusValue,
 };
+use rescale::{Client, WaitError};
 use serde_json::{Value, json};
 
 use crate::archive;
@@ -152,7 +152,7 @@ async fn coretypes(client: &Client, args: CoretypesArgs, json: bool) -> Outcome 
                 cell(c.name.clone()),
                 cores,
                 cell(c.memory),
-                cell(c.processor_info.clone()),
+                cell(c.processor_info.clone().flatten()),
             ]
         })
         .collect();
@@ -402,10 +402,7 @@ async fn statuses(client: &Client, id: &str) -> CliResult<Vec<JobStatus>> {
 }
 
 fn reason(s: &JobStatus) -> Option<String> {
-    s.status_reason
-        .clone()
-        .flatten()
-        .filter(|r| !r.trim().is_empty())
+    s.reason().map(str::to_owned)
 }
 
 /// How a watched job ended.
@@ -419,12 +416,10 @@ impl End {
         self.statuses.last()
     }
 
-    /// Completed, with no reason or the reason "Completed successfully".
+    /// Completed, with no reason or the reason "Completed successfully" (the library's rule,
+    /// [`JobStatus::succeeded`]).
     fn succeeded(&self) -> bool {
-        self.last().is_some_and(|s| {
-            s.status == JobStatusValue::Completed
-                && reason(s).is_none_or(|r| r.eq_ignore_ascii_case("completed successfully"))
-        })
+        self.last().is_some_and(JobStatus::succeeded)
     }
 
     fn exit_code(&self) -> i32 {
@@ -460,13 +455,6 @@ impl End {
     }
 }
 
-fn is_terminal(s: &JobStatus) -> bool {
-    matches!(
-        s.status,
-        JobStatusValue::Completed | JobStatusValue::ForceStop
-    )
-}
-
 /// How a job is watched: the time between polls and when to give up.
 struct Polling {
     interval: Duration,
@@ -489,34 +477,52 @@ impl Polling {
     }
 }
 
-/// Polls the statuses of job `id` until the newest one is terminal (Completed or Force Stop),
-/// printing each new status on stdout when `print` is set. Gives up with [`Exit::StillRunning`]
-/// when the deadline would pass before the next poll.
+/// Waits for job `id` to end (the library's [`rescale::JobWaiter`], at the fixed pace of
+/// `--interval`), printing each new status on stdout when `print` is set. Gives up with
+/// [`Exit::StillRunning`] when the deadline would pass before the next poll.
 async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> CliResult<End> {
-    let mut seen = 0usize;
-    let mut said_waiting = false;
-    loop {
-        let mut history = statuses(client, id).await?;
-        history.reverse();
-        if print {
+    let mut waiter = client
+        .wait_for_job(id)
+        .poll_interval(polling.interval)
+        .max_poll_interval(polling.interval);
+    if let Some(deadline) = polling.deadline {
+        waiter = waiter.timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
+    }
+    // Printing happens in the waiter's callback; the first failure to print is kept for after.
+    let print_error = Arc::new(Mutex::new(None));
+    if print {
+        let (job, failed) = (id.to_owned(), Arc::clone(&print_error));
+        let mut seen = 0usize;
+        let mut said_waiting = false;
+        waiter = waiter.on_poll(move |history: &[JobStatus]| {
             for s in history.iter().skip(seen) {
                 let why = reason(s).map(|r| format!(" ({r})")).unwrap_or_default();
-                print_line(&format!("{}  {}{why}", s.status_date, s.status.as_str()))?;
+                if let Err(e) =
+                    print_line(&format!("{}  {}{why}", s.status_date, s.status.as_str()))
+                {
+                    failed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                }
             }
+            seen = seen.max(history.len());
             if history.is_empty() && !said_waiting {
-                eprintln!("note: job {id} has no status yet (has it been submitted?); waiting");
+                eprintln!("note: job {job} has no status yet (has it been submitted?); waiting");
                 said_waiting = true;
             }
-        }
-        seen = seen.max(history.len());
-        if history.last().is_some_and(is_terminal) {
-            return Ok(End { statuses: history });
-        }
-        let next_poll = tokio::time::Instant::now() + polling.interval;
-        if let Some(deadline) = polling.deadline
-            && next_poll > deadline
-        {
-            let Some(last) = history.last() else {
+        });
+    }
+    let outcome = waiter.wait().await;
+    if let Some(e) = print_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
+    }
+    match outcome {
+        Ok(end) => Ok(End {
+            statuses: end.into_statuses(),
+        }),
+        Err(WaitError::TimedOut { statuses, .. }) => {
+            let Some(last) = statuses.last() else {
                 // No status at all: the job was saved but never submitted, so it is not running.
                 return Err(CliError::new(
                     Exit::StillRunning,
@@ -526,7 +532,7 @@ async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> Cli
                     "`rescale jobs submit {id}` starts it; `rescale jobs watch {id}` then follows it"
                 )));
             };
-            return Err(CliError::new(
+            Err(CliError::new(
                 Exit::StillRunning,
                 format!(
                     "job {id} is still running after --timeout (last status: {})",
@@ -535,9 +541,12 @@ async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> Cli
             )
             .hint(format!(
                 "the job goes on; `rescale jobs watch {id}` to keep waiting, `rescale jobs stop {id}` to stop it"
-            )));
+            )))
         }
-        tokio::time::sleep_until(next_poll).await;
+        Err(WaitError::Request(e)) => Err(CliError::api(
+            &format!("reading the statuses of job {id}"),
+            e,
+        )),
     }
 }
 
@@ -710,6 +719,7 @@ async fn check_core_type(client: &Client, code: &str) -> CliResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rescale::types::JobStatusValue;
 
     fn end(history: &[(&str, Option<&str>)]) -> End {
         let statuses = history
@@ -752,7 +762,7 @@ mod tests {
 
     #[test]
     fn completed_and_force_stop_end_a_watch() {
-        let terminal = |s: &str| is_terminal(&JobStatus::new(JobStatusValue::from(s), "d"));
+        let terminal = |s: &str| JobStatus::new(JobStatusValue::from(s), "d").is_terminal();
         assert!(terminal("Completed") && terminal("Force Stop"));
         for running in [
             "Pending",

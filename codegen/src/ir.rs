@@ -317,6 +317,9 @@ pub struct Param {
     pub explode: bool,
     /// `style: deepObject` (objects as `name[key]=value`).
     pub deep_object: bool,
+    /// A path parameter marked `x-allow-slashes: true`: its value may span several segments
+    /// (`a/b/c`), its slashes sent as they are.
+    pub allow_slashes: bool,
     /// Documentation.
     pub docs: Docs,
 }

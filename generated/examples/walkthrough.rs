@@ -4,12 +4,14 @@
 //! ```sh
 //! export RESCALE_API_KEY=...                                   # or ~/.config/rescale/apiconfig
 //! export RESCALE_API_BASE_URL=https://platform.rescale.com     # optional; or RESCALE_REGION=europe
-//! cargo run -p rescale --example walkthrough -- input.zip
+//! cargo run -p rescale --example walkthrough -- input.zip ['command']
 //! ```
 //!
-//! Without an input file it uploads a tiny generated `input.zip` stand-in.
+//! Without an input file it uploads a tiny generated `input.zip` stand-in. The job is waited
+//! for with the library's waiter, so it ends whichever way the job ends (Completed, or Force
+//! Stop); the program exits with 1 when the job ended badly. `RESCALE_POLL_SECS` sets how often
+//! the status is read (default 5 seconds).
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use rescale::types::{AnalysisRef, Hardware, InputFileRef, JobAnalysisRequest, JobRequest};
@@ -31,10 +33,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
     // 1. Upload the input archive.
-    let input = match std::env::args_os().nth(1) {
+    let input = match std::env::args_os().nth(1).filter(|a| !a.is_empty()) {
         Some(path) => UploadSource::path(path),
         None => UploadSource::bytes("input.zip", b"*KEYWORD\n*END\n".to_vec()),
     };
+    let command = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| COMMAND.to_owned());
     let file = client.upload_file(input).send().await?.into_body();
     println!("uploaded {} as {}", file.name, file.id);
 
@@ -81,7 +86,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. Create (save) the job.
     let analysis = JobAnalysisRequest {
-        command: Some(COMMAND.into()),
+        command: Some(command),
         use_rescale_license: Some(true),
         analysis: Some(AnalysisRef {
             version: Some(version),
@@ -107,31 +112,25 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     client.submit_job(&job.id).send().await?;
     println!("submitted job {}", job.id);
 
-    // 6. Follow its status history until it completes.
-    let mut seen = HashSet::new();
-    loop {
-        let statuses = client.list_job_statuses(&job.id).send().await?.into_body();
-        // Newest first: print the new ones oldest first.
-        for status in statuses.results.iter().rev() {
-            if seen.insert(status.id.clone()) {
-                let reason = status
-                    .status_reason
-                    .clone()
-                    .flatten()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default();
-                println!("{}  {}{reason}", status.status_date, status.status);
-            }
-        }
-        if statuses
-            .results
-            .first()
-            .is_some_and(|s| s.status.as_str() == "Completed")
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
+    // 6. Follow its status history until it ends (Completed or Force Stop), a day at most.
+    let poll = std::env::var("RESCALE_POLL_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(5.0);
+    let end = client
+        .wait_for_job(&job.id)
+        .poll_interval(Duration::from_secs_f64(poll))
+        .timeout(Duration::from_secs(24 * 3600))
+        .on_status(|status| {
+            let reason = status
+                .reason()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            println!("{}  {}{reason}", status.status_date, status.status);
+        })
+        .wait()
+        .await?;
 
     // 7. List the outputs.
     let outputs = client.list_job_files(&job.id).send().await?.into_body();
@@ -142,5 +141,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             output.decrypted_size.unwrap_or_default()
         );
     }
+    if !end.succeeded() {
+        let status = end.last().status.as_str();
+        return Err(match end.reason() {
+            Some(reason) => format!("job {} ended badly: {status} ({reason})", job.id),
+            None => format!("job {} ended badly: {status}", job.id),
+        }
+        .into());
+    }
+    println!("job {} completed successfully", job.id);
     Ok(())
 }

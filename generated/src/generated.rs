@@ -36,6 +36,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -48,6 +55,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 extra: serde_json::Map::new(),
             }
         }
@@ -444,6 +452,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<File>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -458,6 +473,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -535,7 +551,7 @@ pub mod types {
         }
     }
 
-    /// A piece of software offered on the platform. Several fields have no documented shape and
+    /// A piece of software offered on the platform. A few fields have no documented shape and
     /// are kept as raw JSON.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct Analysis {
@@ -557,29 +573,30 @@ pub mod types {
         /// The versions that can be run.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub versions: Option<Vec<AnalysisVersion>>,
-        /// Industries the software serves (shape not documented).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "deserialize_some"
-        )]
-        pub industries: Option<serde_json::Value>,
-        /// Support contacts (shape not documented).
+        /// Industries the software serves.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub industries: Option<Vec<Industry>>,
+        /// Who gives support for the software.
         #[serde(
             rename = "supportDesks",
             default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "deserialize_some"
+            skip_serializing_if = "Option::is_none"
         )]
-        pub support_desks: Option<serde_json::Value>,
-        /// How the software is licensed (shape not documented).
+        pub support_desks: Option<Vec<SupportDesk>>,
+        /// The licence settings a job with this software must give.
         #[serde(
             rename = "licenseSettings",
             default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "deserialize_some"
+            skip_serializing_if = "Option::is_none"
         )]
-        pub license_settings: Option<serde_json::Value>,
+        pub license_settings: Option<Vec<LicenseSetting>>,
+        /// Whether Rescale can provide the licence (see `useRescaleLicense` in a job).
+        #[serde(
+            rename = "hasRescaleLicense",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub has_rescale_license: Option<bool>,
         /// Whether Rescale can provide a short-term (on-demand) licence.
         #[serde(
             rename = "hasShortTermLicense",
@@ -587,7 +604,7 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub has_short_term_license: Option<bool>,
-        /// The kind of optimiser, for optimisation software (shape not documented).
+        /// The kind of optimiser, for optimisation software (shape not documented; null for others).
         #[serde(
             rename = "optimizerType",
             default,
@@ -595,21 +612,17 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub optimizer_type: Option<serde_json::Value>,
-        /// Related documents and links (shape not documented).
+        /// Tutorials and other documents about the software.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resources: Option<Vec<AnalysisResource>>,
+        /// Picture shown for the software, as a URL or a path on the platform, or null.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
             deserialize_with = "deserialize_some"
         )]
-        pub resources: Option<serde_json::Value>,
-        /// Picture shown for the software (shape not documented).
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "deserialize_some"
-        )]
-        pub thumbnail: Option<serde_json::Value>,
-        /// Price information (shape not documented).
+        pub thumbnail: Option<Option<String>>,
+        /// Price information (shape not documented; the reference shows an empty string).
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -633,6 +646,7 @@ pub mod types {
                 industries: None,
                 support_desks: None,
                 license_settings: None,
+                has_rescale_license: None,
                 has_short_term_license: None,
                 optimizer_type: None,
                 resources: None,
@@ -646,6 +660,13 @@ pub mod types {
     /// One version of a piece of software. Further fields beside the documented ones are kept.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct AnalysisVersion {
+        /// The licence agreement to accept for this version, or null (only null has been seen; shape not documented).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub eula: Option<serde_json::Value>,
         /// The version as given in job settings, such as `9.0.0`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
@@ -693,6 +714,7 @@ pub mod types {
         /// A `AnalysisVersion` with every property unset.
         pub fn new() -> Self {
             Self {
+                eula: None,
                 version: None,
                 version_code: None,
                 allowed_core_types: None,
@@ -723,6 +745,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<Analysis>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -737,6 +766,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -800,29 +830,44 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub remote_viz_allowed: Option<bool>,
-        /// Position in lists shown to users.
+        /// Position in lists shown to users, or null when it has none.
         #[serde(
             rename = "displayOrder",
             default,
-            skip_serializing_if = "Option::is_none"
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
         )]
-        pub display_order: Option<i64>,
-        /// Network performance, as text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub io: Option<String>,
-        /// Storage performance, as text.
-        #[serde(rename = "storageIo", default, skip_serializing_if = "Option::is_none")]
-        pub storage_io: Option<String>,
-        /// The processor, as text.
+        pub display_order: Option<Option<i64>>,
+        /// Network performance, as text, or null.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub io: Option<Option<String>>,
+        /// Storage performance, as text, or null.
+        #[serde(
+            rename = "storageIo",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub storage_io: Option<Option<String>>,
+        /// The processor, as text, or null.
         #[serde(
             rename = "processorInfo",
             default,
-            skip_serializing_if = "Option::is_none"
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
         )]
-        pub processor_info: Option<String>,
-        /// Compute performance, as text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub compute: Option<String>,
+        pub processor_info: Option<Option<String>>,
+        /// Compute performance, as text (such as `3.00`), or null.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub compute: Option<Option<String>>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -874,6 +919,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<CoreType>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -888,6 +940,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -952,9 +1005,9 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub case_file: Option<Option<InputFileRef>>,
-        /// Variables of a design-of-experiments job (item shape not documented).
+        /// Variables of a design-of-experiments job.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub jobvariables: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub jobvariables: Option<Vec<JobVariable>>,
         /// Whether a design-of-experiments job also runs the nominal (unchanged) case.
         #[serde(
             rename = "includeNominalRun",
@@ -1047,9 +1100,9 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub case_file: Option<Option<InputFileRef>>,
-        /// Variables of a design-of-experiments job (item shape not documented).
+        /// Variables of a design-of-experiments job.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub jobvariables: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub jobvariables: Option<Vec<JobVariable>>,
         /// Whether a design-of-experiments job also runs the nominal (unchanged) case.
         #[serde(
             rename = "includeNominalRun",
@@ -1226,9 +1279,13 @@ pub mod types {
         /// Number of slots (parallel tasks).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub slots: Option<i64>,
-        /// Maximum wall-clock time, in hours.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub walltime: Option<i64>,
+        /// Maximum wall-clock time, in hours, or null for the core type's default.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub walltime: Option<Option<i64>>,
         /// Kind of hardware setting, such as `compute`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
@@ -1262,13 +1319,14 @@ pub mod types {
     /// The machines the hardware settings come to, worked out by the server (answers only).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct CoreSummary {
-        /// Number of machines (sent as a decimal number, such as `1.0`).
+        /// Number of machines, a whole number. Answers have sent it both as `1` and as `1.0`; the
+        /// value keeps the form it came in.
         #[serde(
             rename = "numberOfNodes",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub number_of_nodes: Option<f64>,
+        pub number_of_nodes: Option<CoreSummaryNumberOfNodes>,
         /// Memory of each machine.
         #[serde(
             rename = "memoryPerNode",
@@ -1370,9 +1428,9 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub case_file: Option<Option<File>>,
-        /// Variables of a design-of-experiments job (item shape not documented).
+        /// Variables of a design-of-experiments job.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub jobvariables: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub jobvariables: Option<Vec<JobVariable>>,
         /// Whether a design-of-experiments job also runs the nominal case.
         #[serde(
             rename = "includeNominalRun",
@@ -1396,13 +1454,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub expected_runs: Option<Option<i64>>,
-        /// Resource filters (item shape not documented).
+        /// Which files of the working directory are kept as output files.
         #[serde(
             rename = "resourceFilters",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub resource_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub resource_filters: Option<Vec<ResourceFilter>>,
         /// Filters for what is archived from the working directory (item shape not documented).
         #[serde(
             rename = "archiveFilters",
@@ -1435,6 +1493,14 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub auto_terminate_cluster: Option<bool>,
+        /// The analysis that drives an optimisation job, or null for other jobs. Only null has
+        /// been seen; it is modelled as a `JobAnalysis`, as the reference describes it.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub optimizer: Option<Option<JobAnalysis>>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1468,6 +1534,182 @@ pub mod types {
                 ssh_port: None,
                 is_template_dry_run: None,
                 auto_terminate_cluster: None,
+                optimizer: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// The fields of a job, none of them required: what `update_job` answers (the job's id and
+    /// the fields it changed, such as `{"id": "LeeKa", "isLowPriority": false, "name":
+    /// "Jobster"}`). `Job` is the same with `id`, `name` and `jobanalyses` always present.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct JobChanges {
+        /// The job's id, such as `RcAFeb`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Name of the job.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Free-text description of the job.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The owner's e-mail address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<String>,
+        /// Billing priority. `INSTANT` is the only value shown in the documentation; other values
+        /// may exist, so this is kept as a string.
+        ///
+        /// # Example
+        ///
+        /// ```json
+        /// "INSTANT"
+        /// ```
+        #[serde(
+            rename = "billingPriorityValue",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub billing_priority_value: Option<String>,
+        /// Whether the job runs at low priority.
+        #[serde(
+            rename = "isLowPriority",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub is_low_priority: Option<bool>,
+        /// Project the job is charged to, or null.
+        #[serde(
+            rename = "projectId",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub project_id: Option<Option<String>>,
+        /// What the job runs, one entry per analysis.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub jobanalyses: Option<Vec<JobAnalysis>>,
+        /// Parameter file of a design-of-experiments job, or null. Only null has been seen; it is
+        /// modelled as a `File`, like the entries of `inputFiles`.
+        #[serde(
+            rename = "paramFile",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub param_file: Option<Option<File>>,
+        /// Case file of a design-of-experiments job, or null. Only null has been seen; it is
+        /// modelled as a `File`, like the entries of `inputFiles`.
+        #[serde(
+            rename = "caseFile",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub case_file: Option<Option<File>>,
+        /// Variables of a design-of-experiments job.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub jobvariables: Option<Vec<JobVariable>>,
+        /// Whether a design-of-experiments job also runs the nominal case.
+        #[serde(
+            rename = "includeNominalRun",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub include_nominal_run: Option<bool>,
+        /// Number of Monte Carlo iterations, or null when not used.
+        #[serde(
+            rename = "monteCarloIterations",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub monte_carlo_iterations: Option<Option<i64>>,
+        /// How many runs the job is expected to make, or null when not yet known.
+        #[serde(
+            rename = "expectedRuns",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub expected_runs: Option<Option<i64>>,
+        /// Which files of the working directory are kept as output files.
+        #[serde(
+            rename = "resourceFilters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub resource_filters: Option<Vec<ResourceFilter>>,
+        /// Filters for what is archived from the working directory (item shape not documented).
+        #[serde(
+            rename = "archiveFilters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub archive_filters: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        /// Remote visualisation settings, or null when not used (shape not documented).
+        #[serde(
+            rename = "remoteVizConfig",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub remote_viz_config: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        /// SSH port of the job's cluster.
+        #[serde(rename = "sshPort", default, skip_serializing_if = "Option::is_none")]
+        pub ssh_port: Option<i64>,
+        /// Whether the job is a dry run of a template.
+        #[serde(
+            rename = "isTemplateDryRun",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub is_template_dry_run: Option<bool>,
+        /// Whether the cluster shuts down by itself when the job ends.
+        #[serde(
+            rename = "autoTerminateCluster",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub auto_terminate_cluster: Option<bool>,
+        /// The analysis that drives an optimisation job, or null for other jobs. Only null has
+        /// been seen; it is modelled as a `JobAnalysis`, as the reference describes it.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub optimizer: Option<Option<JobAnalysis>>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl JobChanges {
+        /// A `JobChanges` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                name: None,
+                description: None,
+                owner: None,
+                billing_priority_value: None,
+                is_low_priority: None,
+                project_id: None,
+                jobanalyses: None,
+                param_file: None,
+                case_file: None,
+                jobvariables: None,
+                include_nominal_run: None,
+                monte_carlo_iterations: None,
+                expected_runs: None,
+                resource_filters: None,
+                archive_filters: None,
+                remote_viz_config: None,
+                ssh_port: None,
+                is_template_dry_run: None,
+                auto_terminate_cluster: None,
+                optimizer: None,
                 extra: serde_json::Map::new(),
             }
         }
@@ -1518,9 +1760,14 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub user_defined_license_settings: Option<serde_json::Value>,
-        /// Environment variables set for the command, by name.
-        #[serde(rename = "envVars", default, skip_serializing_if = "Option::is_none")]
-        pub env_vars: Option<std::collections::BTreeMap<String, String>>,
+        /// Environment variables set for the command, by name, or null for none.
+        #[serde(
+            rename = "envVars",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub env_vars: Option<Option<std::collections::BTreeMap<String, String>>>,
         /// Extra options of the analysis, by name (values of any kind).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flags: Option<serde_json::Map<String, serde_json::Value>>,
@@ -1554,13 +1801,13 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub post_process_script_command: Option<String>,
-        /// Template tasks (item shape not documented).
+        /// Template files filled in with the job's variables before each run.
         #[serde(
             rename = "templateTasks",
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub template_tasks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+        pub template_tasks: Option<Vec<TemplateTask>>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
         #[serde(flatten)]
         pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1714,6 +1961,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<JobSummary>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -1728,6 +1982,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -1947,6 +2202,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<JobStatus>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -1961,6 +2223,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -2024,6 +2287,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<ClusterStatus>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -2038,6 +2308,7 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
                 extra: serde_json::Map::new(),
             }
@@ -2108,13 +2379,21 @@ pub mod types {
         /// `type`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<RunType>,
-        /// When the run was created.
+        /// When the run was created (named in the reference; answers send `dateStarted`).
         #[serde(
             rename = "dateInserted",
             default,
             skip_serializing_if = "Option::is_none"
         )]
         pub date_inserted: Option<String>,
+        /// When the run started, or null while it has not.
+        #[serde(
+            rename = "dateStarted",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub date_started: Option<Option<String>>,
         /// When the run finished, or null while it has not.
         #[serde(
             rename = "dateCompleted",
@@ -2140,13 +2419,14 @@ pub mod types {
             skip_serializing_if = "Option::is_none"
         )]
         pub output_file_count: Option<i64>,
-        /// Total size of the output files, in bytes.
+        /// Total size of the output files, in bytes, or null while the run has none yet.
         #[serde(
             rename = "outputFileSize",
             default,
-            skip_serializing_if = "Option::is_none"
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
         )]
-        pub output_file_size: Option<i64>,
+        pub output_file_size: Option<Option<i64>>,
         /// Id of the run this one derives from, or null.
         #[serde(
             default,
@@ -2169,6 +2449,7 @@ pub mod types {
                 id: id.into(),
                 r#type: None,
                 date_inserted: None,
+                date_started: None,
                 date_completed: None,
                 display_order: None,
                 is_optimal: None,
@@ -2241,6 +2522,13 @@ pub mod types {
             deserialize_with = "deserialize_some"
         )]
         pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
         /// `results`.
         pub results: Vec<Run>,
         /// Properties the spec does not list, kept as sent so nothing is lost.
@@ -2255,7 +2543,74 @@ pub mod types {
                 count,
                 next: None,
                 previous: None,
+                prev: None,
                 results,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// The answer to `stop_run`. The reference shows an empty object; whatever fields come are
+    /// kept.
+    pub type RunStopResult = serde_json::Map<String, serde_json::Value>;
+
+    /// The answer to `take_run_snapshot`.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct RunSnapshot {
+        /// Output of the snapshot tool (empty in the reference's example).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub data: Option<String>,
+        /// Exit code of the snapshot tool; 0 means success.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub exitcode: Option<i64>,
+        /// File id of the snapshot taken before this one, or null.
+        #[serde(
+            rename = "lastSnapshotID",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub last_snapshot_id: Option<Option<String>>,
+        /// What is happening, such as "Generating snapshot.".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl RunSnapshot {
+        /// A `RunSnapshot` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                data: None,
+                exitcode: None,
+                last_snapshot_id: None,
+                reason: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A file in the working directory of a running run.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct DirectoryEntry {
+        /// Path relative to the working directory, such as `airFoil2D/0/U`.
+        pub path: String,
+        /// The API path that reads the file (its `tail_run_file` address).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resource: Option<String>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl DirectoryEntry {
+        /// A `DirectoryEntry` from its required properties; the others start unset.
+        pub fn new(path: impl Into<String>) -> Self {
+            Self {
+                path: path.into(),
+                resource: None,
                 extra: serde_json::Map::new(),
             }
         }
@@ -2288,6 +2643,394 @@ pub mod types {
     /// The account the API key belongs to. Its fields are not documented, so the object is kept
     /// open: every field the server sends is preserved.
     pub type CurrentUser = serde_json::Map<String, serde_json::Value>;
+
+    /// A variable of a design-of-experiments job.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct JobVariable {
+        /// Name of the variable, as used in templates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Its role: `Param`, `Design`, `Output`, `Case`, `Constraint` or `Objective`.
+        #[serde(
+            rename = "variableType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub variable_type: Option<String>,
+        /// Position of the variable in the web UI.
+        #[serde(
+            rename = "displayOrder",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub display_order: Option<i64>,
+        /// How its values are generated (`Normal`, `Uniform`, `Linspace`, `FixedRange`,
+        /// `Triangular`, `LogNormal`), or empty when the values come from a parameter file.
+        #[serde(
+            rename = "valueGeneratorType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub value_generator_type: Option<String>,
+        /// Settings of the generator (shape depends on the generator).
+        #[serde(
+            rename = "valueGeneratorSettings",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub value_generator_settings: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl JobVariable {
+        /// A `JobVariable` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                name: None,
+                variable_type: None,
+                display_order: None,
+                value_generator_type: None,
+                value_generator_settings: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A rule saying which files of the working directory are kept as output files.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct ResourceFilter {
+        /// Kind of rule, such as `Input files` or `Analysis generated files`.
+        #[serde(
+            rename = "filterType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub filter_type: Option<String>,
+        /// What the rule matches.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub selector: Option<String>,
+        /// Whether matching files are kept (`true`) or left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub include: Option<bool>,
+        /// Whether the match is case-sensitive.
+        #[serde(
+            rename = "caseSensitive",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub case_sensitive: Option<bool>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl ResourceFilter {
+        /// A `ResourceFilter` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                filter_type: None,
+                selector: None,
+                include: None,
+                case_sensitive: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A template file of a design-of-experiments job, filled in before each run.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TemplateTask {
+        /// Where the filled-in file is written, relative to the working directory.
+        #[serde(
+            rename = "processedFilename",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub processed_filename: Option<String>,
+        /// `templateFile`.
+        #[serde(
+            rename = "templateFile",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub template_file: Option<File>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl TemplateTask {
+        /// A `TemplateTask` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                processed_filename: None,
+                template_file: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// Whom to share a job with.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct JobShareRequest {
+        /// The e-mail address of the user to share the job with.
+        pub email: String,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl JobShareRequest {
+        /// A `JobShareRequest` from its required properties; the others start unset.
+        pub fn new(email: impl Into<String>) -> Self {
+            Self {
+                email: email.into(),
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// An industry a piece of software serves.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Industry {
+        /// Name of the industry, such as `Aerospace`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// URL of its icon, or null.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub icon: Option<Option<String>>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl Industry {
+        /// A `Industry` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                name: None,
+                icon: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A support contact for a piece of software.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct SupportDesk {
+        /// Identifier of the desk, such as `rescale`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// Its name.
+        #[serde(
+            rename = "displayName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub display_name: Option<String>,
+        /// Its e-mail address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<String>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl SupportDesk {
+        /// A `SupportDesk` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                code: None,
+                display_name: None,
+                email: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A licence setting that a job with this software must give, such as a licence server.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct LicenseSetting {
+        /// Name of the setting, usually an environment variable such as `LM_LICENSE_FILE`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Label shown in the web UI.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        /// Help text shown in the web UI.
+        #[serde(rename = "helpText", default, skip_serializing_if = "Option::is_none")]
+        pub help_text: Option<String>,
+        /// Kind of licence, such as `Flex`.
+        #[serde(
+            rename = "licenseType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub license_type: Option<String>,
+        /// Whether the value is the address of a licence server.
+        #[serde(rename = "isServer", default, skip_serializing_if = "Option::is_none")]
+        pub is_server: Option<bool>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl LicenseSetting {
+        /// A `LicenseSetting` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                name: None,
+                label: None,
+                help_text: None,
+                license_type: None,
+                is_server: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// A document about a piece of software.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct AnalysisResource {
+        /// Title of the document.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Where it is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl AnalysisResource {
+        /// A `AnalysisResource` with every property unset.
+        pub fn new() -> Self {
+            Self {
+                name: None,
+                url: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// An option for a remote visualisation cluster.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct RemoteVizConfig {
+        /// Identifier of the option, such as `4-cores-hpc-plus`.
+        pub code: String,
+        /// Name shown in the web UI.
+        #[serde(
+            rename = "displayName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub display_name: Option<String>,
+        /// Price per hour (a decimal number).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub price: Option<f64>,
+        /// The core type the cluster runs on (a `CoreType` code).
+        #[serde(
+            rename = "coreTypeCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub core_type_code: Option<String>,
+        /// Number of cores.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cores: Option<i64>,
+        /// Whether the machines run Windows.
+        #[serde(rename = "isWindows", default, skip_serializing_if = "Option::is_none")]
+        pub is_windows: Option<bool>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl RemoteVizConfig {
+        /// A `RemoteVizConfig` from its required properties; the others start unset.
+        pub fn new(code: impl Into<String>) -> Self {
+            Self {
+                code: code.into(),
+                display_name: None,
+                price: None,
+                core_type_code: None,
+                cores: None,
+                is_windows: None,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// One page of remote visualisation options.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct RemoteVizConfigPage {
+        /// How many items there are in all pages together.
+        pub count: i64,
+        /// URL of the following page, or null on the last page.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub next: Option<Option<String>>,
+        /// URL of the preceding page, or null on the first page.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub previous: Option<Option<String>>,
+        /// The same as `previous`, under the name some answers use instead (or beside it).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "deserialize_some"
+        )]
+        pub prev: Option<Option<String>>,
+        /// `results`.
+        pub results: Vec<RemoteVizConfig>,
+        /// Properties the spec does not list, kept as sent so nothing is lost.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl RemoteVizConfigPage {
+        /// A `RemoteVizConfigPage` from its required properties; the others start unset.
+        pub fn new(count: i64, results: Vec<RemoteVizConfig>) -> Self {
+            Self {
+                count,
+                next: None,
+                previous: None,
+                prev: None,
+                results,
+                extra: serde_json::Map::new(),
+            }
+        }
+    }
+
+    /// The state of a long-running task. Its fields are not documented, so the object is kept
+    /// open: every field the server sends is preserved.
+    pub type Task = serde_json::Map<String, serde_json::Value>;
+
+    /// Number of machines, a whole number. Answers have sent it both as `1` and as `1.0`; the
+    /// value keeps the form it came in.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum CoreSummaryNumberOfNodes {
+        /// A `Integer` value.
+        Integer(i64),
+        /// A `Number` value.
+        Number(f64),
+        /// A value that matches none of the alternatives, kept as sent.
+        Other(serde_json::Value),
+    }
 }
 
 /// Facts about Rescale API (version 2) from its spec: servers, authentication, environment.
@@ -2537,6 +3280,68 @@ pub mod builders {
         }
     }
 
+    /// Request builder for [`Client::replace_job`](super::Client::replace_job).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct ReplaceJob {
+        client: runtime::Client,
+        job_id: String,
+        body: types::JobRequest,
+        options: runtime::CallOptions,
+    }
+
+    impl ReplaceJob {
+        pub(crate) fn new(
+            client: runtime::Client,
+            job_id: impl Into<String>,
+            body: types::JobRequest,
+        ) -> Self {
+            Self {
+                client,
+                job_id: job_id.into(),
+                body,
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::PUT,
+                &[
+                    runtime::PathPart::Literal("/api/v2/jobs/"),
+                    runtime::PathPart::Param(&self.job_id),
+                    runtime::PathPart::Literal("/"),
+                ],
+            )?;
+            request.json(&self.body)?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> Result<runtime::ApiResponse<types::Job>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
     /// Request builder for [`Client::update_job`](super::Client::update_job).
     #[derive(Debug)]
     #[must_use = "a request builder does nothing until `send()` is awaited"]
@@ -2589,7 +3394,7 @@ pub mod builders {
         }
 
         /// Sends the request and decodes the answer.
-        pub async fn send(self) -> Result<runtime::ApiResponse<types::Job>, runtime::Error> {
+        pub async fn send(self) -> Result<runtime::ApiResponse<types::JobChanges>, runtime::Error> {
             let (client, request) = self.into_request()?;
             let response = client.execute(request).await?;
             match response.status().as_u16() {
@@ -2749,6 +3554,68 @@ pub mod builders {
                     runtime::PathPart::Literal("/stop/"),
                 ],
             )?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> Result<runtime::ApiResponse<()>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.empty().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
+    /// Request builder for [`Client::share_job`](super::Client::share_job).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct ShareJob {
+        client: runtime::Client,
+        job_id: String,
+        body: types::JobShareRequest,
+        options: runtime::CallOptions,
+    }
+
+    impl ShareJob {
+        pub(crate) fn new(
+            client: runtime::Client,
+            job_id: impl Into<String>,
+            body: types::JobShareRequest,
+        ) -> Self {
+            Self {
+                client,
+                job_id: job_id.into(),
+                body,
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::POST,
+                &[
+                    runtime::PathPart::Literal("/api/v2/jobs/"),
+                    runtime::PathPart::Param(&self.job_id),
+                    runtime::PathPart::Literal("/share/"),
+                ],
+            )?;
+            request.json(&self.body)?;
             *request.options() = self.options;
             Ok((self.client, request))
         }
@@ -3174,6 +4041,201 @@ pub mod builders {
         }
     }
 
+    /// Request builder for [`Client::stop_run`](super::Client::stop_run).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct StopRun {
+        client: runtime::Client,
+        job_id: String,
+        run_id: String,
+        options: runtime::CallOptions,
+    }
+
+    impl StopRun {
+        pub(crate) fn new(
+            client: runtime::Client,
+            job_id: impl Into<String>,
+            run_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                client,
+                job_id: job_id.into(),
+                run_id: run_id.into(),
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::POST,
+                &[
+                    runtime::PathPart::Literal("/api/v2/jobs/"),
+                    runtime::PathPart::Param(&self.job_id),
+                    runtime::PathPart::Literal("/runs/"),
+                    runtime::PathPart::Param(&self.run_id),
+                    runtime::PathPart::Literal("/stop/"),
+                ],
+            )?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ApiResponse<types::RunStopResult>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
+    /// Request builder for [`Client::take_run_snapshot`](super::Client::take_run_snapshot).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct TakeRunSnapshot {
+        client: runtime::Client,
+        job_id: String,
+        run_id: String,
+        options: runtime::CallOptions,
+    }
+
+    impl TakeRunSnapshot {
+        pub(crate) fn new(
+            client: runtime::Client,
+            job_id: impl Into<String>,
+            run_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                client,
+                job_id: job_id.into(),
+                run_id: run_id.into(),
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::POST,
+                &[
+                    runtime::PathPart::Literal("/api/v2/jobs/"),
+                    runtime::PathPart::Param(&self.job_id),
+                    runtime::PathPart::Literal("/runs/"),
+                    runtime::PathPart::Param(&self.run_id),
+                    runtime::PathPart::Literal("/snapshot/"),
+                ],
+            )?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ApiResponse<types::RunSnapshot>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
+    /// Request builder for [`Client::list_run_directory`](super::Client::list_run_directory).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct ListRunDirectory {
+        client: runtime::Client,
+        job_id: String,
+        run_id: String,
+        options: runtime::CallOptions,
+    }
+
+    impl ListRunDirectory {
+        pub(crate) fn new(
+            client: runtime::Client,
+            job_id: impl Into<String>,
+            run_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                client,
+                job_id: job_id.into(),
+                run_id: run_id.into(),
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::GET,
+                &[
+                    runtime::PathPart::Literal("/api/v2/jobs/"),
+                    runtime::PathPart::Param(&self.job_id),
+                    runtime::PathPart::Literal("/runs/"),
+                    runtime::PathPart::Param(&self.run_id),
+                    runtime::PathPart::Literal("/directory-contents/"),
+                ],
+            )?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ApiResponse<Vec<types::DirectoryEntry>>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
     /// Request builder for [`Client::list_run_files`](super::Client::list_run_files).
     #[derive(Debug)]
     #[must_use = "a request builder does nothing until `send()` is awaited"]
@@ -3265,6 +4327,15 @@ pub mod builders {
         }
     }
 
+    /// The answers of [`Client::tail_run_file`](super::Client::tail_run_file), by status.
+    #[derive(Debug)]
+    pub enum TailRunFileResponse {
+        /// `200` (`application/json`): The last lines of the file (JSON, with `lines`) or the whole file (without).
+        Json(types::TailLines),
+        /// `200` (`application/octet-stream`): The last lines of the file (JSON, with `lines`) or the whole file (without).
+        Bytes(runtime::ByteStream),
+    }
+
     /// Request builder for [`Client::tail_run_file`](super::Client::tail_run_file).
     #[derive(Debug)]
     #[must_use = "a request builder does nothing until `send()` is awaited"]
@@ -3322,7 +4393,7 @@ pub mod builders {
                     runtime::PathPart::Literal("/runs/"),
                     runtime::PathPart::Param(&self.run_id),
                     runtime::PathPart::Literal("/tail/"),
-                    runtime::PathPart::Param(&self.path),
+                    runtime::PathPart::Segments(&self.path),
                     runtime::PathPart::Literal("/"),
                 ],
             )?;
@@ -3334,11 +4405,18 @@ pub mod builders {
         }
 
         /// Sends the request and decodes the answer.
-        pub async fn send(self) -> Result<runtime::ApiResponse<types::TailLines>, runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ApiResponse<TailRunFileResponse>, runtime::Error> {
             let (client, request) = self.into_request()?;
             let response = client.execute(request).await?;
+            #[allow(unreachable_patterns)]
             match response.status().as_u16() {
-                200..=299 => response.json().await,
+                200 if response.content_type().is_some_and(|t| t.contains("json")) => {
+                    let answer = response.json::<types::TailLines>().await?;
+                    Ok(answer.map(TailRunFileResponse::Json))
+                }
+                200 => Ok(response.stream().map(TailRunFileResponse::Bytes)),
                 _ => Err(response.into_error().await),
             }
         }
@@ -3474,6 +4552,71 @@ pub mod builders {
             let mut request = runtime::Request::new(
                 &self.client,
                 runtime::Method::POST,
+                &[runtime::PathPart::Literal("/api/v2/files/contents/")],
+            )?;
+            let mut form = runtime::Multipart::new();
+            form = form.file("file", self.file);
+            if let Some(value) = self.type_id {
+                form = form.text("type_id", value.to_string());
+            }
+            request.multipart(form);
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> Result<runtime::ApiResponse<types::File>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
+    /// Request builder for [`Client::upload_file_put`](super::Client::upload_file_put).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct UploadFilePut {
+        client: runtime::Client,
+        file: runtime::UploadSource,
+        type_id: Option<types::FileType>,
+        options: runtime::CallOptions,
+    }
+
+    impl UploadFilePut {
+        pub(crate) fn new(client: runtime::Client, file: runtime::UploadSource) -> Self {
+            Self {
+                client,
+                file,
+                type_id: None,
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Sets `type_id`.
+        pub fn type_id(mut self, value: types::FileType) -> Self {
+            self.type_id = Some(value);
+            self
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::PUT,
                 &[runtime::PathPart::Literal("/api/v2/files/contents/")],
             )?;
             let mut form = runtime::Multipart::new();
@@ -3961,6 +5104,140 @@ pub mod builders {
         }
     }
 
+    /// Request builder for [`Client::list_remote_viz_configs`](super::Client::list_remote_viz_configs).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct ListRemoteVizConfigs {
+        client: runtime::Client,
+        page: Option<i64>,
+        page_size: Option<i64>,
+        options: runtime::CallOptions,
+    }
+
+    impl ListRemoteVizConfigs {
+        pub(crate) fn new(client: runtime::Client) -> Self {
+            Self {
+                client,
+                page: None,
+                page_size: None,
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Which page to return, counting from 1.
+        pub fn page(mut self, value: i64) -> Self {
+            self.page = Some(value);
+            self
+        }
+
+        /// How many items a page holds. The server uses 25 when this is left out.
+        pub fn page_size(mut self, value: i64) -> Self {
+            self.page_size = Some(value);
+            self
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::GET,
+                &[runtime::PathPart::Literal("/api/v2/remote-viz-config/")],
+            )?;
+            if let Some(value) = self.page {
+                request.query("page", value.to_string());
+            }
+            if let Some(value) = self.page_size {
+                request.query("page_size", value.to_string());
+            }
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ApiResponse<types::RemoteVizConfigPage>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+
+        /// Every item of every page, fetched lazily page by page as the stream is read.
+        /// Filters and page size set on this builder are kept for every page.
+        pub fn into_stream(self) -> runtime::ItemStream<types::RemoteVizConfig> {
+            runtime::paginate_prepared::<types::RemoteVizConfigPage>(self.into_request(), None)
+        }
+    }
+
+    /// Request builder for [`Client::get_task`](super::Client::get_task).
+    #[derive(Debug)]
+    #[must_use = "a request builder does nothing until `send()` is awaited"]
+    pub struct GetTask {
+        client: runtime::Client,
+        token: String,
+        options: runtime::CallOptions,
+    }
+
+    impl GetTask {
+        pub(crate) fn new(client: runtime::Client, token: impl Into<String>) -> Self {
+            Self {
+                client,
+                token: token.into(),
+                options: runtime::CallOptions::default(),
+            }
+        }
+
+        /// Overall time limit for this call, instead of the client's.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+        pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::GET,
+                &[
+                    runtime::PathPart::Literal("/api/v2/tasks/"),
+                    runtime::PathPart::Param(&self.token),
+                    runtime::PathPart::Literal("/"),
+                ],
+            )?;
+            *request.options() = self.options;
+            Ok((self.client, request))
+        }
+
+        /// Sends the request and decodes the answer.
+        pub async fn send(self) -> Result<runtime::ApiResponse<types::Task>, runtime::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            match response.status().as_u16() {
+                200..=299 => response.json().await,
+                _ => Err(response.into_error().await),
+            }
+        }
+    }
+
     /// Request builder for [`Client::get_current_user`](super::Client::get_current_user).
     #[derive(Debug)]
     #[must_use = "a request builder does nothing until `send()` is awaited"]
@@ -4095,6 +5372,18 @@ pub mod builders {
             self.results
         }
     }
+
+    impl runtime::Page for types::RemoteVizConfigPage {
+        type Item = types::RemoteVizConfig;
+
+        fn next_page(&self) -> Option<runtime::NextPage> {
+            runtime::NextPage::from_url(self.next.as_ref().and_then(Option::as_ref))
+        }
+
+        fn into_items(self) -> Vec<Self::Item> {
+            self.results
+        }
+    }
 }
 
 /// A client of Rescale API: one method per operation, each returning a request builder
@@ -4138,6 +5427,24 @@ impl Client {
     /// Optional, on the returned builder: `state`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_jobs().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_jobs().into_stream().try_collect().await?;
+    /// ```
     pub fn list_jobs(&self) -> builders::ListJobs {
         builders::ListJobs::new(self.inner.clone())
     }
@@ -4185,6 +5492,23 @@ impl Client {
     ///   ]
     /// }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.create_job(body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn create_job(&self, body: types::JobRequest) -> builders::CreateJob {
         builders::CreateJob::new(self.inner.clone(), body)
     }
@@ -4198,13 +5522,69 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_job(&self, job_id: impl Into<String>) -> builders::GetJob {
         builders::GetJob::new(self.inner.clone(), job_id)
     }
 
+    /// Replace a job's settings
+    ///
+    /// Replaces all the settings of a saved job with the ones sent, as `create_job` takes them;
+    /// use `update_job` to change only some.
+    ///
+    /// Sends `PUT /api/v2/jobs/{job_id}/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `job_id`: The job's id, such as `RcAFeb`.
+    /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.replace_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn replace_job(
+        &self,
+        job_id: impl Into<String>,
+        body: types::JobRequest,
+    ) -> builders::ReplaceJob {
+        builders::ReplaceJob::new(self.inner.clone(), job_id, body)
+    }
+
     /// Update a job
     ///
-    /// Changes some settings of a saved job; fields left out keep their value.
+    /// Changes some settings of a saved job; fields left out keep their value. The answer holds
+    /// the job's id and the fields that were sent, not the whole job (see `JobChanges`); call
+    /// `get_job` for the rest.
     ///
     /// Sends `PATCH /api/v2/jobs/{job_id}/`.
     ///
@@ -4212,6 +5592,24 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.update_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn update_job(
         &self,
         job_id: impl Into<String>,
@@ -4230,6 +5628,24 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.delete_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn delete_job(&self, job_id: impl Into<String>) -> builders::DeleteJob {
         builders::DeleteJob::new(self.inner.clone(), job_id)
     }
@@ -4245,6 +5661,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.submit_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn submit_job(&self, job_id: impl Into<String>) -> builders::SubmitJob {
         builders::SubmitJob::new(self.inner.clone(), job_id)
     }
@@ -4259,8 +5692,63 @@ impl Client {
     /// # Arguments
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.stop_job(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn stop_job(&self, job_id: impl Into<String>) -> builders::StopJob {
         builders::StopJob::new(self.inner.clone(), job_id)
+    }
+
+    /// Share a job
+    ///
+    /// Shares a job with another user, who then sees it in their job list (the job's
+    /// `sharedWith`). The reference names the endpoint without documenting its body or answer;
+    /// the body is the recipient's e-mail address, and the answer is taken as having no body.
+    ///
+    /// Sends `POST /api/v2/jobs/{job_id}/share/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `job_id`: The job's id, such as `RcAFeb`.
+    /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.share_job(job_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn share_job(
+        &self,
+        job_id: impl Into<String>,
+        body: types::JobShareRequest,
+    ) -> builders::ShareJob {
+        builders::ShareJob::new(self.inner.clone(), job_id, body)
     }
 
     /// List a job's status history
@@ -4279,6 +5767,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_statuses(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_statuses(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_statuses(&self, job_id: impl Into<String>) -> builders::ListJobStatuses {
         builders::ListJobStatuses::new(self.inner.clone(), job_id)
     }
@@ -4296,6 +5803,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_cluster_statuses(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_cluster_statuses(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_cluster_statuses(
         &self,
         job_id: impl Into<String>,
@@ -4316,6 +5842,25 @@ impl Client {
     /// Optional, on the returned builder: `search`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_job_files(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_job_files(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_job_files(&self, job_id: impl Into<String>) -> builders::ListJobFiles {
         builders::ListJobFiles::new(self.inner.clone(), job_id)
     }
@@ -4333,6 +5878,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_runs(job_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_runs(job_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_runs(&self, job_id: impl Into<String>) -> builders::ListRuns {
         builders::ListRuns::new(self.inner.clone(), job_id)
     }
@@ -4347,12 +5911,138 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_run(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_run(
         &self,
         job_id: impl Into<String>,
         run_id: impl Into<String>,
     ) -> builders::GetRun {
         builders::GetRun::new(self.inner.clone(), job_id, run_id)
+    }
+
+    /// Stop a run
+    ///
+    /// Stops one run that is in progress: its processes are killed and the output files it has
+    /// made so far are uploaded. The rest of the job goes on.
+    ///
+    /// Sends `POST /api/v2/jobs/{job_id}/runs/{run_id}/stop/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `job_id`: The job's id, such as `RcAFeb`.
+    /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.stop_run(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn stop_run(
+        &self,
+        job_id: impl Into<String>,
+        run_id: impl Into<String>,
+    ) -> builders::StopRun {
+        builders::StopRun::new(self.inner.clone(), job_id, run_id)
+    }
+
+    /// Take a snapshot of a running run
+    ///
+    /// Archives every file in the working directory of a run that is in progress and uploads the
+    /// archive, which then appears among the run's output files (file type 12, snapshot).
+    ///
+    /// Sends `POST /api/v2/jobs/{job_id}/runs/{run_id}/snapshot/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `job_id`: The job's id, such as `RcAFeb`.
+    /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.take_run_snapshot(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn take_run_snapshot(
+        &self,
+        job_id: impl Into<String>,
+        run_id: impl Into<String>,
+    ) -> builders::TakeRunSnapshot {
+        builders::TakeRunSnapshot::new(self.inner.clone(), job_id, run_id)
+    }
+
+    /// List the working directory of a running run
+    ///
+    /// Lists the files in the working directory of a run that is in progress; each entry's
+    /// `path` can be passed to `tail_run_file`. Not paginated. Once a run has finished its files
+    /// are output files: see `list_run_files`.
+    ///
+    /// Sends `GET /api/v2/jobs/{job_id}/runs/{run_id}/directory-contents/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `job_id`: The job's id, such as `RcAFeb`.
+    /// - `run_id`: The run's id.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_run_directory(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn list_run_directory(
+        &self,
+        job_id: impl Into<String>,
+        run_id: impl Into<String>,
+    ) -> builders::ListRunDirectory {
+        builders::ListRunDirectory::new(self.inner.clone(), job_id, run_id)
     }
 
     /// List a run's output files
@@ -4369,6 +6059,25 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_run_files(job_id, run_id).send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_run_files(job_id, run_id).into_stream().try_collect().await?;
+    /// ```
     pub fn list_run_files(
         &self,
         job_id: impl Into<String>,
@@ -4379,8 +6088,9 @@ impl Client {
 
     /// Read the end of a file of a running run
     ///
-    /// Returns the last lines of a file in the working directory of a run that is still running,
-    /// for watching logs while the job executes.
+    /// Reads a file in the working directory of a run that is still running, for watching logs
+    /// while the job executes. With `lines` the answer is JSON, the last lines of the file;
+    /// without it, the whole file comes back as it is (raw bytes).
     ///
     /// Sends `GET /api/v2/jobs/{job_id}/runs/{run_id}/tail/{path}/`.
     ///
@@ -4388,9 +6098,26 @@ impl Client {
     ///
     /// - `job_id`: The job's id, such as `RcAFeb`.
     /// - `run_id`: The run's id.
-    /// - `path`: Path of the file, relative to the run's working directory.
+    /// - `path`: Path of the file, relative to the run's working directory, such as `airFoil2D/0/U` (the `path` of a `list_run_directory` entry).
     ///
     /// Optional, on the returned builder: `lines`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.tail_run_file(job_id, run_id, path).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn tail_run_file(
         &self,
         job_id: impl Into<String>,
@@ -4409,6 +6136,24 @@ impl Client {
     /// Optional, on the returned builder: `search`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_files().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_files().into_stream().try_collect().await?;
+    /// ```
     pub fn list_files(&self) -> builders::ListFiles {
         builders::ListFiles::new(self.inner.clone())
     }
@@ -4426,8 +6171,58 @@ impl Client {
     /// - `file`: The file's contents; the part's file name becomes the file's `name`.
     ///
     /// Optional, on the returned builder: `type_id`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.upload_file(file).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn upload_file(&self, file: runtime::UploadSource) -> builders::UploadFile {
         builders::UploadFile::new(self.inner.clone(), file)
+    }
+
+    /// Upload a file (with PUT)
+    ///
+    /// The same upload as `upload_file`, sent with `PUT`, which the reference documents beside
+    /// `POST` (`PUT/POST files/contents/`). Each call stores a new file.
+    ///
+    /// Sends `PUT /api/v2/files/contents/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: The file's contents; the part's file name becomes the file's `name`.
+    ///
+    /// Optional, on the returned builder: `type_id`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.upload_file_put(file).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn upload_file_put(&self, file: runtime::UploadSource) -> builders::UploadFilePut {
+        builders::UploadFilePut::new(self.inner.clone(), file)
     }
 
     /// Get a file's metadata
@@ -4439,6 +6234,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_file(&self, file_id: impl Into<String>) -> builders::GetFile {
         builders::GetFile::new(self.inner.clone(), file_id)
     }
@@ -4453,6 +6265,24 @@ impl Client {
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
     /// - `body`
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `400`: The request was rejected.
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.update_file(file_id, body).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn update_file(
         &self,
         file_id: impl Into<String>,
@@ -4470,6 +6300,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.delete_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn delete_file(&self, file_id: impl Into<String>) -> builders::DeleteFile {
         builders::DeleteFile::new(self.inner.clone(), file_id)
     }
@@ -4487,6 +6334,23 @@ impl Client {
     /// - `file_id`: The file's id, such as `yMqdxd`.
     ///
     /// Optional, on the returned builder: `range`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.download_file(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn download_file(&self, file_id: impl Into<String>) -> builders::DownloadFile {
         builders::DownloadFile::new(self.inner.clone(), file_id)
     }
@@ -4500,6 +6364,23 @@ impl Client {
     /// # Arguments
     ///
     /// - `file_id`: The file's id, such as `yMqdxd`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_file_lines(file_id).send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_file_lines(&self, file_id: impl Into<String>) -> builders::GetFileLines {
         builders::GetFileLines::new(self.inner.clone(), file_id)
     }
@@ -4514,6 +6395,24 @@ impl Client {
     /// Optional, on the returned builder: `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_analyses().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_analyses().into_stream().try_collect().await?;
+    /// ```
     pub fn list_analyses(&self) -> builders::ListAnalyses {
         builders::ListAnalyses::new(self.inner.clone())
     }
@@ -4528,8 +6427,89 @@ impl Client {
     /// Optional, on the returned builder: `is_active`, `page`, `page_size`.
     ///
     /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_core_types().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_core_types().into_stream().try_collect().await?;
+    /// ```
     pub fn list_core_types(&self) -> builders::ListCoreTypes {
         builders::ListCoreTypes::new(self.inner.clone())
+    }
+
+    /// List remote visualisation options
+    ///
+    /// Lists the machines a remote visualisation cluster can be made of; a job names one by its
+    /// `code`.
+    ///
+    /// Sends `GET /api/v2/remote-viz-config/`.
+    ///
+    /// Optional, on the returned builder: `page`, `page_size`.
+    ///
+    /// The answer is one page; `into_stream()` on the builder yields every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.list_remote_viz_configs().send().await?;
+    /// let body = answer.into_body();
+    /// // Every item of every page:
+    /// let all: Vec<_> = client.list_remote_viz_configs().into_stream().try_collect().await?;
+    /// ```
+    pub fn list_remote_viz_configs(&self) -> builders::ListRemoteVizConfigs {
+        builders::ListRemoteVizConfigs::new(self.inner.clone())
+    }
+
+    /// Poll a running task
+    ///
+    /// Returns the state of a long-running task. The reference names the endpoint without
+    /// documenting its answer, so the answer is kept as an open object.
+    ///
+    /// Sends `GET /api/v2/tasks/{token}/`.
+    ///
+    /// # Arguments
+    ///
+    /// - `token`: The task's token, as given by the call that started it.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `404`: No such object, or it is not visible to the caller.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_task(token).send().await?;
+    /// let body = answer.into_body();
+    /// ```
+    pub fn get_task(&self, token: impl Into<String>) -> builders::GetTask {
+        builders::GetTask::new(self.inner.clone(), token)
     }
 
     /// Get the current user
@@ -4537,6 +6517,22 @@ impl Client {
     /// Returns the account the API key belongs to. Handy for checking that a key works.
     ///
     /// Sends `GET /api/v2/users/me/`.
+    ///
+    /// # Errors
+    ///
+    /// An `Err` from `send()` is one of the documented answers below (`Error::Api`),
+    /// or a failure on the way: transport, timeout, or an answer that does not decode.
+    ///
+    /// - `401`: Authentication failed: there was no `Authorization` header, or the server did not accept the key (unknown, expired, or belonging to a deactivated user).
+    /// - `403`: The credentials were refused or do not allow this request; `detail` says why.
+    /// - `429`: A rate limit was reached.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let answer = client.get_current_user().send().await?;
+    /// let body = answer.into_body();
+    /// ```
     pub fn get_current_user(&self) -> builders::GetCurrentUser {
         builders::GetCurrentUser::new(self.inner.clone())
     }

@@ -29,6 +29,7 @@ pub use openapi_gen_runtime as runtime;
 
 pub mod policy;
 pub mod transfer;
+pub mod waiter;
 
 include!("generated.rs");
 
@@ -39,6 +40,7 @@ pub use runtime::{
     UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
+pub use waiter::{JobEnd, JobWaiter, WaitError};
 
 /// Reading an optional nullable field (`Option<Option<T>>`, such as `Job::project_id`): the
 /// outer `Option` says whether the server sent the field, the inner one whether it was `null`.

@@ -43,6 +43,10 @@ pub enum PathPart<'a> {
     Literal(&'static str),
     /// A path parameter, percent-encoded as exactly one path segment.
     Param(&'a str),
+    /// A path parameter that may span several segments (`x-allow-slashes` in the spec, such as
+    /// `airFoil2D/0/U`): split at `/`, each piece encoded like [`PathPart::Param`], the slashes
+    /// kept.
+    Segments(&'a str),
 }
 
 /// Per-call overrides of the client's settings.
@@ -122,6 +126,25 @@ impl Request {
                         )));
                     }
                     joined.extend(utf8_percent_encode(value, PATH_SEGMENT));
+                }
+                PathPart::Segments(value) => {
+                    // Every piece must stay a segment of its own: an empty one (`a//b`, a
+                    // leading or trailing `/`), `.` or `..` would be normalised away or climb.
+                    if value
+                        .split('/')
+                        .any(|s| s.is_empty() || s == "." || s == "..")
+                    {
+                        return Err(Error::InvalidArgument(format!(
+                            "path parameter {value:?} is not allowed: each of its segments must be \
+                             non-empty and not `.` or `..`"
+                        )));
+                    }
+                    for (i, segment) in value.split('/').enumerate() {
+                        if i > 0 {
+                            joined.push('/');
+                        }
+                        joined.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+                    }
                 }
             }
         }
@@ -380,6 +403,48 @@ mod tests {
                 &[PathPart::Literal("/files/"), PathPart::Param(bad)],
             );
             assert!(matches!(r, Err(Error::InvalidArgument(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn multi_segment_params_keep_their_slashes_and_refuse_dot_segments() {
+        let c = client();
+        let path = |value: &str| {
+            Request::new(
+                &c,
+                Method::GET,
+                &[
+                    PathPart::Literal("/runs/1/tail/"),
+                    PathPart::Segments(value),
+                    PathPart::Literal("/"),
+                ],
+            )
+        };
+        let ok = path("airFoil2D/0/U").expect("valid");
+        assert_eq!(ok.url.path(), "/prefix/runs/1/tail/airFoil2D/0/U/");
+        // Each segment is still encoded: `?`, `#`, `%` and spaces cannot leave the path.
+        let odd = path("a b/c?d#e/100%").expect("valid");
+        assert_eq!(
+            odd.url.path(),
+            "/prefix/runs/1/tail/a%20b/c%3Fd%23e/100%25/"
+        );
+        assert!(odd.url.query().is_none() && odd.url.fragment().is_none());
+        for bad in [
+            "",
+            "/",
+            "a//b",
+            "/a",
+            "a/",
+            ".",
+            "..",
+            "a/../b",
+            "../etc/passwd",
+            "a/./b",
+        ] {
+            assert!(
+                matches!(path(bad), Err(Error::InvalidArgument(_))),
+                "{bad:?} must be refused"
+            );
         }
     }
 

@@ -43,7 +43,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{ClockMode, SimulatorConfig};
 pub use faults::{FaultSpec, INJECTABLE_STATUSES};
-pub use state::FAIL_MARKER;
+pub use state::{FAIL_MARKER, FORCE_STOP_MARKER};
 
 use http::App;
 use state::World;

@@ -17,12 +17,19 @@ use crate::validate::JobSpec;
 /// `Completed` with the reason `A run failed` and no result file.
 pub const FAIL_MARKER: &str = "sim-fail";
 
+/// A job whose command contains this text is cut off by the platform while executing: its
+/// last status is `Force Stop` instead of `Completed` (as when an account runs out of credit),
+/// and it leaves no result file.
+pub const FORCE_STOP_MARKER: &str = "sim-force-stop";
+
 /// File type ids (`typeId`).
 pub(crate) mod file_type {
     /// An input file.
     pub const INPUT: u8 = 1;
     /// An output file of a run.
     pub const OUTPUT: u8 = 5;
+    /// A snapshot of a running run's working directory.
+    pub const SNAPSHOT: u8 = 12;
     /// Every type id Rescale documents.
     pub const ALL: [u8; 11] = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12];
 }
@@ -83,6 +90,7 @@ pub(crate) enum JobState {
     Executing,
     Stopping,
     Completed,
+    ForceStop,
 }
 
 impl JobState {
@@ -96,6 +104,7 @@ impl JobState {
             JobState::Executing => "Executing",
             JobState::Stopping => "Stopping",
             JobState::Completed => "Completed",
+            JobState::ForceStop => "Force Stop",
         }
     }
 }
@@ -152,6 +161,10 @@ pub(crate) struct Job {
     pub cluster_statuses: Vec<StatusRecord>,
     pub run: Option<Run>,
     pub output_files: Vec<String>,
+    /// The users the job was shared with (`share/`), in order.
+    pub shared_with: Vec<String>,
+    /// The snapshot files taken of the running run (`snapshot/`), oldest first.
+    pub snapshots: Vec<String>,
 }
 
 impl Job {
@@ -160,10 +173,10 @@ impl Job {
         self.statuses.last()
     }
 
-    /// Whether the job has reached `Completed`.
+    /// Whether the job has ended: `Completed`, or `Force Stop`.
     pub(crate) fn is_completed(&self) -> bool {
         self.latest_status()
-            .is_some_and(|s| s.status == "Completed")
+            .is_some_and(|s| s.status == "Completed" || s.status == "Force Stop")
     }
 
     /// Whether the job's cluster is still up (submitted and not completed).
@@ -233,6 +246,39 @@ impl World {
         id
     }
 
+    /// Archives the working directory of job `job_id`'s running run (its log so far) as a
+    /// snapshot file (type 12) among the run's outputs. Returns the id of the snapshot taken
+    /// before, if any, or `None` when the job has no run in progress.
+    pub(crate) fn take_snapshot(&mut self, job_id: &str) -> Option<Option<String>> {
+        self.settle();
+        let now = self.clock.now();
+        let job = self.jobs.get(job_id)?;
+        if job.run.is_none() || job.is_completed() {
+            return None;
+        }
+        let mut log = self.log_lines(job).join("\n");
+        log.push('\n');
+        let count = job.snapshots.len() + 1;
+        let dir = format!("job_{}/run1", job.id);
+        let name = format!("snapshot-{count}.txt");
+        let file = new_file(
+            &mut self.next_seq,
+            &name,
+            &name,
+            file_type::SNAPSHOT,
+            Bytes::from(log),
+            now,
+            Some(&dir),
+        );
+        let id = file.id.clone();
+        self.files.insert(id.clone(), file);
+        let job = self.jobs.get_mut(job_id)?;
+        let previous = job.snapshots.last().cloned();
+        job.snapshots.push(id.clone());
+        job.output_files.push(id);
+        Some(previous)
+    }
+
     /// Files, newest first.
     pub(crate) fn files_newest_first(&self) -> Vec<&StoredFile> {
         let mut files: Vec<&StoredFile> = self.files.values().collect();
@@ -264,6 +310,8 @@ impl World {
             cluster_statuses: Vec::new(),
             run: None,
             output_files: Vec::new(),
+            shared_with: Vec::new(),
+            snapshots: Vec::new(),
         };
         self.jobs.insert(fresh.id.clone(), job);
         fresh.id
@@ -290,20 +338,25 @@ impl World {
             .analyses
             .iter()
             .any(|a| a.command.contains(FAIL_MARKER));
+        let force_stopped = job
+            .spec
+            .analyses
+            .iter()
+            .any(|a| a.command.contains(FORCE_STOP_MARKER));
+        let last = if force_stopped {
+            (JobState::ForceStop, None)
+        } else if failing {
+            (JobState::Completed, Some("A run failed"))
+        } else {
+            (JobState::Completed, Some("Completed successfully"))
+        };
         let plan = [
             (JobState::Pending, None),
             (JobState::Queued, None),
             (JobState::Started, None),
             (JobState::Validated, None),
             (JobState::Executing, None),
-            (
-                JobState::Completed,
-                Some(if failing {
-                    "A run failed"
-                } else {
-                    "Completed successfully"
-                }),
-            ),
+            last,
         ];
         job.planned = plan
             .into_iter()
@@ -376,7 +429,7 @@ impl World {
                         Some("Started")
                     }
                     JobState::Stopping => Some("Stopping"),
-                    JobState::Completed => {
+                    JobState::Completed | JobState::ForceStop => {
                         let ok = p.reason == Some("Completed successfully");
                         if let Some(run) = &mut job.run {
                             run.completed_at = Some(p.at);
@@ -501,6 +554,7 @@ impl World {
     pub(crate) fn job_summary_json(&self, job: &Job) -> Value {
         let (status, status_class) = match job.latest_status() {
             None => ("Not Submitted".to_string(), "label-default"),
+            Some(s) if s.status == "Force Stop" => (s.status.clone(), "label-danger"),
             Some(s) if s.status == "Completed" => (
                 s.status.clone(),
                 if s.reason.as_deref() == Some("Completed successfully") {
@@ -530,7 +584,7 @@ impl World {
             "analysisNames": analysis_names,
             "jobStatus": {"content": status, "labelClass": status_class, "useLabel": true},
             "clusterStatusDisplay": {"content": cluster, "labelClass": cluster_class, "useLabel": true},
-            "sharedWith": [],
+            "sharedWith": job.shared_with,
             "isVisible": true,
             "storage": storage,
         })
@@ -630,7 +684,8 @@ fn create_outputs(
     config: &SimulatorConfig,
     clock: &Clock,
 ) {
-    if !job.output_files.is_empty() {
+    // Outputs are made once; snapshots taken while running do not count.
+    if job.output_files.len() > job.snapshots.len() {
         return;
     }
     let dir = format!("job_{}/run1", job.id);
@@ -723,6 +778,7 @@ fn log_lines(job: &Job, config: &SimulatorConfig, clock: &Clock, now: Duration) 
                 }
             }
             "Stopping" => lines.push(format!("[{at}] Stop requested by user")),
+            "Force Stop" => lines.push(format!("[{at}] Run cut off by the platform (Force Stop)")),
             "Completed" => {
                 let reason = s.reason.as_deref().unwrap_or("");
                 match reason {

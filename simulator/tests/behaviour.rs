@@ -577,13 +577,19 @@ async fn job_list_filters_patch_and_failed_runs() {
         ["log.txt"]
     );
 
-    // PATCH renames; the analyses of a submitted job cannot change.
+    // PATCH renames and answers, as the platform does, the id, `isLowPriority` and the
+    // fields sent; the analyses of a submitted job cannot change.
     let renamed = client
         .patch_json(&format!("jobs/{saved}/"), &json!({"name": "renamed"}))
         .await;
     assert_eq!(renamed.status, StatusCode::OK);
-    assert_eq!(renamed.json()["name"], "renamed");
-    assert_eq!(renamed.json()["jobanalyses"][0]["command"], "run");
+    assert_eq!(
+        renamed.json(),
+        json!({"id": saved, "isLowPriority": false, "name": "renamed"})
+    );
+    let job = client.get(&format!("jobs/{saved}/")).await.json();
+    assert_eq!(job["name"], "renamed");
+    assert_eq!(job["jobanalyses"][0]["command"], "run");
     let blank = client
         .patch_json(&format!("jobs/{saved}/"), &json!({"name": ""}))
         .await;

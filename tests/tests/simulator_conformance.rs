@@ -8,10 +8,12 @@
 //!   from the same spec, so "not among the schema's properties" is "in `extra`").
 //!
 //! Answers of the typed calls are compared with the raw ones, and the `tail/{path}/` call is
-//! checked with a file path that has `/` in it (sent percent-encoded as `%2F`).
+//! checked with a file path that has `/` in it (sent with its slashes as they are, the spec's
+//! `x-allow-slashes`).
 
 use std::time::Duration;
 
+use rescale::builders::TailRunFileResponse;
 use rescale::runtime::{Method, Multipart, PathPart, Request};
 use rescale::types::{self, FileUpdate, JobRequest, JobStatusValue, JobUpdate};
 use rescale::{Client, UploadSource};
@@ -292,6 +294,29 @@ async fn every_operation_answers_as_the_spec_says() {
     c.answer::<types::File>("upload_file", "File", &raw);
     assert_eq!(uploaded.name, "input.txt");
     let file_id = uploaded.id.clone();
+    // The same upload with PUT, which the reference documents beside POST.
+    let put = c
+        .client
+        .upload_file_put(UploadSource::bytes("third.txt", b"3".to_vec()))
+        .send()
+        .await
+        .expect("upload_file_put")
+        .into_body();
+    let (status, raw) = c
+        .raw(Method::PUT, &[L("/api/v2/files/contents/")], |r| {
+            r.multipart(
+                Multipart::new().file("file", UploadSource::bytes("fourth.txt", b"4".to_vec())),
+            )
+        })
+        .await;
+    assert_eq!(status, 201);
+    c.answer::<types::File>("upload_file_put", "File", &raw);
+    assert_eq!(put.name, "third.txt");
+    assert_ne!(
+        put.id,
+        raw["id"].as_str().unwrap_or_default(),
+        "each PUT stores a new file"
+    );
 
     let raw = c
         .get(&[L("/api/v2/files/"), P(&file_id), L("/")], &[])
@@ -445,7 +470,89 @@ async fn every_operation_answers_as_the_spec_says() {
         )
         .await;
     assert_eq!(status, 200, "{raw}");
-    c.answer::<types::Job>("update_job", "Job", &raw);
+    // PATCH answers the id and what changed, not the whole job.
+    c.answer::<types::JobChanges>("update_job", "JobChanges", &raw);
+    assert_eq!(raw["name"], "B renamed");
+    assert!(raw.get("jobanalyses").is_none(), "{raw}");
+
+    // PUT replaces the whole settings (typed on C, raw on B).
+    let request: JobRequest = serde_json::from_value(job_request(
+        "C2",
+        &file_id,
+        "openfoam",
+        "8-openmpi",
+        "hpc-3",
+    ))
+    .expect("request");
+    let replaced = c
+        .client
+        .replace_job(&job_c, request)
+        .send()
+        .await
+        .expect("replace_job")
+        .into_body();
+    assert_eq!(replaced.name, "C2");
+    let (status, raw) = c
+        .raw(Method::PUT, &[L("/api/v2/jobs/"), P(&job_b), L("/")], |r| {
+            r.json(&job_request("B2", &file_id, "ls_dyna", "9.0.0", "hpc-3"))
+                .expect("body")
+        })
+        .await;
+    assert_eq!(status, 200, "{raw}");
+    c.answer::<types::Job>("replace_job", "Job", &raw);
+    assert_eq!(raw["name"], "B2");
+
+    // Sharing adds to the job's `sharedWith`; a bad address is a field error.
+    let shared = c
+        .client
+        .share_job(&a, types::JobShareRequest::new("colleague@example.com"))
+        .send()
+        .await
+        .expect("share_job");
+    assert_eq!(shared.status().as_u16(), 200);
+    c.checked.push("share_job");
+    let (status, raw) = c
+        .raw(
+            Method::POST,
+            &[L("/api/v2/jobs/"), P(&a), L("/share/")],
+            |r| r.json(&json!({"email": "not an address"})).expect("body"),
+        )
+        .await;
+    assert_eq!(status, 400);
+    c.answer::<types::ValidationErrors>("share_job (400)", "ValidationErrors", &raw);
+    let summaries = c.get(&[L("/api/v2/jobs/")], &[]).await;
+    let summary = summaries["results"]
+        .as_array()
+        .and_then(|all| all.iter().find(|j| j["id"] == a.as_str()))
+        .expect("job A listed");
+    assert_eq!(summary["sharedWith"], json!(["colleague@example.com"]));
+
+    // Remote visualisation options, and a task token nothing started.
+    let raw = c.get(&[L("/api/v2/remote-viz-config/")], &[]).await;
+    c.answer::<types::RemoteVizConfigPage>("list_remote_viz_configs", "RemoteVizConfigPage", &raw);
+    let typed = c
+        .client
+        .list_remote_viz_configs()
+        .send()
+        .await
+        .expect("list_remote_viz_configs");
+    c.same("list_remote_viz_configs", typed.body(), &raw);
+    let (status, raw) = c
+        .raw(
+            Method::GET,
+            &[L("/api/v2/tasks/"), P("no-such-task"), L("/")],
+            |_| {},
+        )
+        .await;
+    assert_eq!(status, 404);
+    c.answer::<types::ErrorDetail>("get_task (404)", "ErrorDetail", &raw);
+    let missing = c.client.get_task("no-such-task").send().await;
+    assert_eq!(
+        missing
+            .err()
+            .and_then(|e| e.as_api().map(rescale::ApiError::kind)),
+        Some(rescale::ApiErrorKind::NotFound)
+    );
 
     for id in [&a, &job_b, &job_c] {
         let answer = c.client.submit_job(id).send().await.expect("submit_job");
@@ -464,8 +571,34 @@ async fn every_operation_answers_as_the_spec_says() {
         .expect("list_jobs");
     c.same("list_jobs", typed.body(), &raw);
 
-    // Executing: the log can be tailed while it grows; B is stopped.
+    // Executing: the log can be tailed while it grows; B's run is stopped, which stops B.
     c.sim.advance(STEP * 4);
+    let raw = c
+        .raw(
+            Method::POST,
+            &[L("/api/v2/jobs/"), P(&job_b), L("/runs/1/stop/")],
+            |_| {},
+        )
+        .await
+        .1;
+    c.answer::<types::RunStopResult>("stop_run", "RunStopResult", &raw);
+    let typed = c
+        .client
+        .stop_run(&job_b, "1")
+        .send()
+        .await
+        .expect("stop_run");
+    c.same("stop_run", typed.body(), &raw);
+    let b_statuses = c
+        .client
+        .list_job_statuses(&job_b)
+        .send()
+        .await
+        .expect("statuses of B");
+    assert_eq!(
+        b_statuses.body().results[0].status,
+        JobStatusValue::Stopping
+    );
     let stopped = c.client.stop_job(&job_b).send().await.expect("stop_job");
     assert_eq!(stopped.status().as_u16(), 202);
     c.checked.push("stop_job");
@@ -501,6 +634,60 @@ async fn every_operation_answers_as_the_spec_says() {
     c.same("list_runs", runs.body(), &raw);
     let run = runs.body().results[0].id.clone();
 
+    // The working directory of the running run, and a snapshot of it (twice: the second
+    // answer names the first snapshot, which is an output file once the job completed).
+    let raw = c
+        .get(
+            &[
+                L("/api/v2/jobs/"),
+                P(&a),
+                L("/runs/"),
+                P(&run),
+                L("/directory-contents/"),
+            ],
+            &[],
+        )
+        .await;
+    for entry in raw.as_array().expect("a bare array") {
+        c.answer::<types::DirectoryEntry>("list_run_directory", "DirectoryEntry", entry);
+    }
+    let typed = c
+        .client
+        .list_run_directory(&a, &run)
+        .send()
+        .await
+        .expect("list_run_directory");
+    c.same("list_run_directory", typed.body(), &raw);
+    assert_eq!(typed.body()[0].path, "log.txt");
+    let (status, raw) = c
+        .raw(
+            Method::POST,
+            &[
+                L("/api/v2/jobs/"),
+                P(&a),
+                L("/runs/"),
+                P(&run),
+                L("/snapshot/"),
+            ],
+            |_| {},
+        )
+        .await;
+    assert_eq!(status, 200, "{raw}");
+    c.answer::<types::RunSnapshot>("take_run_snapshot", "RunSnapshot", &raw);
+    assert_eq!(raw["lastSnapshotID"], Value::Null);
+    let second = c
+        .client
+        .take_run_snapshot(&a, &run)
+        .send()
+        .await
+        .expect("take_run_snapshot")
+        .into_body();
+    assert_eq!(second.exitcode, Some(0));
+    let first_snapshot = second
+        .last_snapshot_id
+        .flatten()
+        .expect("the second snapshot names the first");
+
     let raw = c
         .get(
             &[
@@ -523,11 +710,27 @@ async fn every_operation_answers_as_the_spec_says() {
         .send()
         .await
         .expect("tail_run_file");
-    c.same("tail_run_file", typed.body(), &raw);
-    assert_eq!(typed.body().lines.len(), 3);
+    let TailRunFileResponse::Json(typed) = typed.into_body() else {
+        panic!("tail_run_file with lines must answer JSON");
+    };
+    c.same("tail_run_file", &typed, &raw);
+    assert_eq!(typed.lines.len(), 3);
 
-    // Completed: outputs exist.
+    // Completed: outputs exist (the snapshots among them); no snapshot of an ended run.
     c.sim.advance(STEP * 2);
+    let late = c.client.take_run_snapshot(&a, &run).send().await;
+    assert_eq!(
+        late.err().and_then(|e| e.status()).map(|s| s.as_u16()),
+        Some(400)
+    );
+    let snapshot_file = c
+        .client
+        .get_file(&first_snapshot)
+        .send()
+        .await
+        .expect("the snapshot is a file")
+        .into_body();
+    assert_eq!(snapshot_file.type_id, Some(types::FileType::Snapshot));
     let raw = c.get(&[L("/api/v2/jobs/"), P(&a), L("/files/")], &[]).await;
     c.answer::<types::FilePage>("list_job_files", "FilePage", &raw);
     let typed = c
@@ -603,13 +806,15 @@ async fn every_operation_answers_as_the_spec_says() {
         .send()
         .await
         .expect("tail_run_file with a nested path");
+    let TailRunFileResponse::Json(tail) = tail.into_body() else {
+        panic!("tail_run_file with lines must answer JSON");
+    };
     assert!(
-        tail.body()
-            .lines
+        tail.lines
             .first()
             .is_some_and(|l| l.starts_with("OpenFOAM result file of job")),
         "{:?}",
-        tail.body().lines.first()
+        tail.lines.first()
     );
     let raw = c
         .get(
@@ -619,23 +824,44 @@ async fn every_operation_answers_as_the_spec_says() {
                 L("/runs/"),
                 P(&run_c),
                 L("/tail/"),
-                P(nested),
+                PathPart::Segments(nested),
                 L("/"),
             ],
             &[("lines", "100000")],
         )
         .await;
     c.answer::<types::TailLines>("tail_run_file", "TailLines", &raw);
-    c.same("tail_run_file", tail.body(), &raw);
+    c.same("tail_run_file", &tail, &raw);
+    // Without `lines` the whole file comes back as it is, not as JSON.
+    let whole = c
+        .client
+        .tail_run_file(&job_c, &run_c, nested)
+        .send()
+        .await
+        .expect("tail_run_file without lines");
+    let TailRunFileResponse::Bytes(whole) = whole.into_body() else {
+        panic!("tail_run_file without lines must answer the raw file");
+    };
+    let whole = whole.collect().await.expect("the whole file");
+    // The bytes as they are (this file is not all text); the JSON form decoded them lossily.
     assert_eq!(
-        c.sim.requests_seen(
-            "GET",
-            &format!(
-                "jobs/{job_c}/runs/{run_c}/tail/{}/",
-                nested.replace('/', "%2F")
-            )
-        ),
-        2
+        String::from_utf8_lossy(&whole).lines().collect::<Vec<_>>(),
+        tail.lines
+    );
+    // The slashes of the path went as they are (`x-allow-slashes`), not as `%2F`.
+    assert_eq!(
+        c.sim
+            .requests_seen("GET", &format!("jobs/{job_c}/runs/{run_c}/tail/{nested}/")),
+        3
+    );
+    let dotted = c
+        .client
+        .tail_run_file(&job_c, &run_c, "../../files")
+        .send()
+        .await;
+    assert!(
+        matches!(dotted, Err(rescale::Error::InvalidArgument(_))),
+        "`..` in a multi-segment path must be refused before sending"
     );
 
     // ---- deletions, and the answer for what is gone
@@ -664,7 +890,7 @@ async fn every_operation_answers_as_the_spec_says() {
         .collect();
     operations.sort();
     operations.dedup();
-    assert_eq!(operations.len(), 24, "{operations:?}");
+    assert_eq!(operations.len(), 32, "{operations:?}");
 
     c.open_gaps.sort();
     c.open_gaps.dedup();

@@ -448,7 +448,7 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
                 .as_deref()
                 .or(input.docs.summary.as_deref())
                 .unwrap_or("");
-            let first_line = docs::rustdoc_safe(text.lines().next().unwrap_or("").trim());
+            let first_line = docs::first_sentence(text);
             let name = input.rust_name.trim_start_matches("r#");
             if first_line.is_empty() {
                 extra.push_str(&format!("\n- `{name}`"));
@@ -481,6 +481,13 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
         extra.push_str(example);
         extra.push_str("\n```");
     }
+    extra.push_str(&docs::errors_section(op));
+    let example_args: Vec<String> = required.iter().map(|i| i.rust_name.to_owned()).collect();
+    extra.push_str(&docs::call_example(
+        &op.rust_name,
+        &example_args,
+        op.pagination.is_some(),
+    ));
     doc.extend(docs::plain(&extra));
     ClientMethod {
         doc,
@@ -676,7 +683,9 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let field = &param.rust_name;
-                if resolved(api, &param.ty) == &TypeRef::String {
+                if param.allow_slashes && resolved(api, &param.ty) == &TypeRef::String {
+                    parts.push(format!("runtime::PathPart::Segments(&self.{field})"));
+                } else if resolved(api, &param.ty) == &TypeRef::String {
                     parts.push(format!("runtime::PathPart::Param(&self.{field})"));
                 } else {
                     let text = format!("{}_text", field.trim_start_matches("r#"));
@@ -943,9 +952,29 @@ fn response(api: &Api, op: &Operation) -> Decoding {
             let mut used = crate::names::Scope::default();
             for r in &success {
                 let (ty, _) = decode_body(api, &r.body);
-                let variant = used.claim(status_variant(&r.status));
+                // The same status in several media types (JSON or bytes): named by the kind and
+                // told apart by the answer's media type, JSON first.
+                let shared = success.iter().filter(|o| o.status == r.status).count() > 1;
+                let variant = if shared {
+                    let kind = match r.body {
+                        ResponseBody::Json(_) => "Json",
+                        ResponseBody::Text => "Text",
+                        ResponseBody::Binary => "Bytes",
+                        ResponseBody::Empty => "Empty",
+                    };
+                    match r.status {
+                        StatusMatch::Code(200) => used.claim(kind.to_owned()),
+                        _ => used.claim(format!("{}{kind}", status_variant(&r.status))),
+                    }
+                } else {
+                    used.claim(status_variant(&r.status))
+                };
+                let media = match (&r.media_type, shared) {
+                    (Some(media), true) => format!(" (`{media}`)"),
+                    _ => String::new(),
+                };
                 let doc = format!(
-                    "`{}`{}",
+                    "`{}`{media}{}",
                     status_text(&r.status),
                     r.description
                         .as_deref()
@@ -955,10 +984,15 @@ fn response(api: &Api, op: &Operation) -> Decoding {
                         ))
                         .unwrap_or_default()
                 );
-                let pattern = match r.status {
+                let mut pattern = match r.status {
                     StatusMatch::Code(code) => code.to_string(),
                     StatusMatch::Range(_) | StatusMatch::Default => "200..=299".to_owned(),
                 };
+                if shared && matches!(r.body, ResponseBody::Json(_)) {
+                    pattern.push_str(
+                        " if response.content_type().is_some_and(|t| t.contains(\"json\"))",
+                    );
+                }
                 let path = format!("{enum_name}::{variant}");
                 let arm = match &r.body {
                     ResponseBody::Empty => format!(

@@ -1,8 +1,78 @@
 //! Doc comments from spec text, made safe for rustdoc.
 
 use super::code::Code;
-use crate::ir::Docs;
+use crate::ir::{Docs, Operation, StatusMatch};
 use std::borrow::Cow;
+
+/// The `# Errors` section of an operation's method: each documented answer that is not a
+/// success, with the first line of its description, then what can fail on the way.
+pub(crate) fn errors_section(op: &Operation) -> String {
+    let mut text = String::from(
+        "\n\n# Errors\n\nAn `Err` from `send()` is one of the documented answers below (`Error::Api`),\n\
+         or a failure on the way: transport, timeout, or an answer that does not decode.\n",
+    );
+    let mut any = false;
+    for response in &op.responses {
+        let status = match response.status {
+            StatusMatch::Code(code) if !(200..300).contains(&code) => code.to_string(),
+            StatusMatch::Range(range) if range != 2 => format!("{range}XX"),
+            StatusMatch::Default => "other statuses".to_owned(),
+            _ => continue,
+        };
+        any = true;
+        let first = response
+            .description
+            .as_deref()
+            .map(first_sentence)
+            .unwrap_or_default();
+        if first.is_empty() {
+            text.push_str(&format!("\n- `{status}`"));
+        } else {
+            text.push_str(&format!("\n- `{status}`: {first}"));
+        }
+    }
+    if !any {
+        text.push_str("\nThe spec documents no error answers for it.");
+    }
+    text
+}
+
+/// The first sentence of `text`'s first paragraph, on one line and made safe for rustdoc (the
+/// whole paragraph when it has no sentence end).
+pub(crate) fn first_sentence(text: &str) -> String {
+    let paragraph: Vec<&str> = text
+        .trim()
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let joined = paragraph.join(" ");
+    let end = joined
+        .match_indices(". ")
+        .map(|(at, _)| at + 1)
+        .find(|&at| !joined[..at].ends_with("e.g.") && !joined[..at].ends_with("i.e."))
+        .unwrap_or(joined.len());
+    rustdoc_safe(joined[..end].trim()).into_owned()
+}
+
+/// A short example of calling an operation's method (not compiled: it does not know the
+/// crate's name or where `client` comes from).
+pub(crate) fn call_example(method: &str, args: &[String], paginated: bool) -> String {
+    let method = method.trim_start_matches("r#");
+    let args: Vec<&str> = args.iter().map(|a| a.trim_start_matches("r#")).collect();
+    let mut text = format!(
+        "\n\n# Example\n\n```ignore\nlet answer = client.{method}({}).send().await?;\nlet body = answer.into_body();",
+        args.join(", ")
+    );
+    if paginated {
+        text.push_str(&format!(
+            "\n// Every item of every page:\nlet all: Vec<_> = client.{method}({}).into_stream().try_collect().await?;",
+            args.join(", ")
+        ));
+    }
+    text.push_str("\n```");
+    text
+}
 
 /// Writes the doc comment for `docs` (or `fallback` when the spec says nothing), and
 /// `#[deprecated]` when the spec marks the item so. Lines go straight into `code`: a third of a

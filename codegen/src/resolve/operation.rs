@@ -335,6 +335,8 @@ impl<'a> Resolver<'a> {
             ty,
             explode,
             deep_object: style == Some("deepObject"),
+            allow_slashes: location == ParamLocation::Path
+                && param.get("x-allow-slashes").and_then(Value::as_bool) == Some(true),
             docs: docs_of(param),
         })
     }
@@ -645,12 +647,38 @@ impl<'a> Resolver<'a> {
             if is_success {
                 success_count += 1;
             }
+            // A success answer that may come as JSON or as something else (text, bytes): both
+            // are kept, and the client tells them apart by the answer's media type.
+            let other = content
+                .filter(|_| matches!(body, ResponseBody::Json(_)))
+                .and_then(|c| {
+                    c.keys()
+                        .filter(|m| response_media_rank(m) > 0)
+                        .min_by_key(|m| response_media_rank(m))
+                });
+            let other = other.map(|media| {
+                let body = if response_media_rank(media) == 1 {
+                    ResponseBody::Text
+                } else {
+                    ResponseBody::Binary
+                };
+                Response {
+                    status,
+                    body,
+                    media_type: Some(media.clone()),
+                    description: description.clone(),
+                }
+            });
             out.push(Response {
                 status,
                 body,
                 media_type,
                 description,
             });
+            if let Some(other) = other {
+                success_count += 1;
+                out.push(other);
+            }
         }
         out
     }
@@ -722,14 +750,14 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The example of a media type object: `example`, or the first of `examples` (its `value`).
+/// The example of a media type object: `example`, or the first of `examples` that has a `value`
+/// (one kept in a file, `externalValue`, cannot be shown).
 fn media_example(media: &Value) -> Option<String> {
     let example = media.get("example").or_else(|| {
         media
             .get("examples")
             .and_then(Value::as_object)
-            .and_then(|all| all.values().next())
-            .and_then(|first| first.get("value"))
+            .and_then(|all| all.values().find_map(|example| example.get("value")))
     })?;
     Some(example.to_pretty_json())
 }

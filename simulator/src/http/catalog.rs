@@ -1,4 +1,4 @@
-//! `coretypes/`, `analyses/` and `users/me/`.
+//! `coretypes/`, `analyses/`, `remote-viz-config/`, `tasks/` and `users/me/`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,6 +33,48 @@ pub(super) async fn core_types(ctx: Ctx) -> Result<Response, ApiError> {
 pub(super) async fn analyses(ctx: Ctx) -> Result<Response, ApiError> {
     let items: Vec<Value> = ANALYSES.iter().map(|a| a.to_json()).collect();
     Ok(json_response(StatusCode::OK, paginate(&ctx, items)?))
+}
+
+/// `GET remote-viz-config/`: remote visualisation options on the simulator's core types.
+pub(super) async fn remote_viz_configs(ctx: Ctx) -> Result<Response, ApiError> {
+    let items: Vec<Value> = [
+        (
+            "4-cores-emerald",
+            "4 Cores Emerald",
+            0.15,
+            "emerald",
+            4,
+            false,
+        ),
+        ("8-cores-onyx", "8 Cores Onyx", 0.3, "onyx", 8, false),
+        (
+            "2-cores-emerald-windows",
+            "2 Cores Emerald Windows",
+            0.15,
+            "emerald",
+            2,
+            true,
+        ),
+    ]
+    .into_iter()
+    .map(|(code, name, price, core, cores, windows)| {
+        json!({
+            "code": code,
+            "displayName": name,
+            "price": price,
+            "coreTypeCode": core,
+            "cores": cores,
+            "isWindows": windows,
+        })
+    })
+    .collect();
+    Ok(json_response(StatusCode::OK, paginate(&ctx, items)?))
+}
+
+/// `GET tasks/{token}/`: no call of the simulator starts a long-running task, so every token
+/// is unknown: 404.
+pub(super) async fn task() -> ApiError {
+    ApiError::not_found()
 }
 
 /// `GET users/me/`: the simulated user.

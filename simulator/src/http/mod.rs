@@ -74,7 +74,10 @@ pub(crate) fn router(app: App, max_body_bytes: usize) -> Router {
     let r = |path: &str| format!("{API}{path}");
     Router::new()
         .route(&r("/files/"), get(files::list))
-        .route(&r("/files/contents/"), post(files::upload))
+        .route(
+            &r("/files/contents/"),
+            post(files::upload).put(files::upload),
+        )
         .route(
             &r("/files/{file_id}/"),
             get(files::get).patch(files::patch).delete(files::delete),
@@ -84,12 +87,18 @@ pub(crate) fn router(app: App, max_body_bytes: usize) -> Router {
         .route(&r("/coretypes/"), get(catalog::core_types))
         .route(&r("/analyses/"), get(catalog::analyses))
         .route(&r("/users/me/"), get(catalog::me))
+        .route(&r("/remote-viz-config/"), get(catalog::remote_viz_configs))
+        .route(&r("/tasks/{token}/"), get(catalog::task))
         .route(&r("/jobs/"), get(jobs::list).post(jobs::create))
         .route(
             &r("/jobs/{job_id}/"),
-            get(jobs::get).patch(jobs::patch).delete(jobs::delete),
+            get(jobs::get)
+                .put(jobs::replace)
+                .patch(jobs::patch)
+                .delete(jobs::delete),
         )
         .route(&r("/jobs/{job_id}/submit/"), post(jobs::submit))
+        .route(&r("/jobs/{job_id}/share/"), post(jobs::share))
         .route(&r("/jobs/{job_id}/stop/"), post(jobs::stop))
         .route(&r("/jobs/{job_id}/statuses/"), get(jobs::statuses))
         .route(
@@ -102,6 +111,18 @@ pub(crate) fn router(app: App, max_body_bytes: usize) -> Router {
         .route(
             &r("/jobs/{job_id}/runs/{run_id}/files/"),
             get(jobs::run_files),
+        )
+        .route(
+            &r("/jobs/{job_id}/runs/{run_id}/stop/"),
+            post(jobs::stop_run),
+        )
+        .route(
+            &r("/jobs/{job_id}/runs/{run_id}/snapshot/"),
+            post(jobs::snapshot),
+        )
+        .route(
+            &r("/jobs/{job_id}/runs/{run_id}/directory-contents/"),
+            get(jobs::directory_contents),
         )
         .route(
             &r("/jobs/{job_id}/runs/{run_id}/tail/{*path}"),
