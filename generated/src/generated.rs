@@ -5400,7 +5400,7 @@ pub struct Client {
 impl Client {
     /// Starts configuring a client of this API: base URL or server, key, timeouts,
     /// retries, rate limits; `build()` makes the client.
-    pub fn builder() -> openapi_gen_runtime::ClientBuilder<Client> {
+    pub fn builder() -> ClientBuilder {
         openapi_gen_runtime::ClientBuilder::new(&API)
     }
 
@@ -6537,6 +6537,9 @@ impl Client {
         builders::GetCurrentUser::new(self.inner.clone())
     }
 }
+
+/// Configures a [`Client`]: made by [`Client::builder`], finished by `build()`.
+pub type ClientBuilder = openapi_gen_runtime::ClientBuilder<Client>;
 
 impl From<openapi_gen_runtime::Client> for Client {
     fn from(inner: openapi_gen_runtime::Client) -> Self {

@@ -36,8 +36,7 @@ include!("generated.rs");
 #[cfg(feature = "rate-limit")]
 pub use runtime::RateLimit;
 pub use runtime::{
-    ApiError, ApiErrorKind, ApiResponse, ByteStream, ClientBuilder, Error, RetryPolicy,
-    UploadSource,
+    ApiError, ApiErrorKind, ApiResponse, ByteStream, Error, RetryPolicy, UploadSource,
 };
 pub use transfer::{CheckedDownload, CheckedUpload};
 pub use waiter::{JobEnd, JobWaiter, WaitError};

@@ -74,9 +74,7 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
         "Starts configuring a client of this API: base URL or server, key, timeouts,\n\
          retries, rate limits; `build()` makes the client.",
     ));
-    code.linef(format_args!(
-        "pub fn builder() -> {rt}::ClientBuilder<Client> {{"
-    ));
+    code.line("pub fn builder() -> ClientBuilder {");
     code.enter();
     code.linef(format_args!("{rt}::ClientBuilder::new(&API)"));
     code.close("}");
@@ -107,6 +105,13 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
         m.write_definition(code, "pub ");
     }
     code.close("}");
+    code.blank();
+    code.doc(&docs::plain(
+        "Configures a [`Client`]: made by [`Client::builder`], finished by `build()`.",
+    ));
+    code.linef(format_args!(
+        "pub type ClientBuilder = {rt}::ClientBuilder<Client>;"
+    ));
     code.blank();
     code.open_itemf(format_args!("impl From<{rt}::Client> for Client"));
     code.linef(format_args!("fn from(inner: {rt}::Client) -> Self {{"));
