@@ -7,16 +7,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Command-line client for Rescale's REST API v2.
 ///
 /// Uploads input files, looks up software (analyses) and hardware (core types), creates,
-/// submits and follows jobs, and downloads their outputs. With no API key configured (no
-/// `--api-key`, no `RESCALE_API_KEY`, no `apikey` in ~/.config/rescale/apiconfig) every command
-/// runs against an embedded Rescale simulator, so `rescale run` works without an account.
+/// submits and follows jobs, and downloads their outputs. The API key comes from `--api-key`,
+/// `RESCALE_API_KEY` or the apiconfig profile (`rescale configure` writes it). Without a key,
+/// `rescale run` shows the walk-through on an embedded Rescale simulator; other commands need a
+/// key, or `--simulator` to run against the simulator.
 #[derive(Debug, Parser)]
 #[command(name = "rescale", version, propagate_version = true)]
 #[command(after_help = "\
 Exit codes: 0 success; 1 the job ended badly (failed run, stopped, Force Stop); 2 bad usage or \
 input; 3 authentication failed (missing, invalid or expired key); 4 not found; 5 the API refused \
 the request (validation, rate limit, server error); 6 network or protocol failure; 7 local file \
-error.")]
+error; 8 `jobs watch` or `run` gave up at --timeout while the job was still running.")]
 pub struct Cli {
     /// Options that apply to every command.
     #[command(flatten)]
@@ -41,13 +42,21 @@ pub struct Global {
     pub region: Option<String>,
 
     /// Platform base URL, such as https://platform.rescale.com (default:
-    /// $RESCALE_API_BASE_URL, else the region).
+    /// $RESCALE_API_BASE_URL, else the region). A trailing /api/v2/ is ignored.
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Use an embedded Rescale simulator even when an API key is configured.
-    #[arg(long, global = true)]
-    pub simulate: bool,
+    /// Run against an embedded Rescale simulator (no account, nothing billed), even when an
+    /// API key is configured.
+    #[arg(
+        long,
+        global = true,
+        alias = "simulate",
+        env = "RESCALE_SIMULATOR",
+        value_parser = clap::builder::FalseyValueParser::new(),
+        hide_env_values = true
+    )]
+    pub simulator: bool,
 
     /// Milliseconds of simulated time between two job statuses in the embedded simulator.
     #[arg(long, global = true, value_name = "MS", default_value_t = 700)]
@@ -56,6 +65,11 @@ pub struct Global {
     /// Print machine-readable JSON on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Show each HTTP request on stderr: method, path, status, time, retries, rate-limit waits
+    /// and list pages (never the key).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 /// The subcommands.
@@ -77,8 +91,35 @@ pub enum Command {
     ///
     /// The defaults reproduce the LS-DYNA example of Rescale's API documentation. With no input
     /// given, a small placeholder LS-DYNA input (neon.refined.rev01.k) is generated and zipped
-    /// as input.zip.
+    /// as input.zip. Without an API key it runs on an embedded simulator; with a key and no
+    /// input it asks before submitting the placeholder job to the platform (or needs --yes).
     Run(RunArgs),
+    /// Store an API key (and optionally a platform) in the apiconfig profile file, readable by
+    /// you only.
+    ///
+    /// The key comes from --api-key, else it is read from stdin (prompted on a terminal). The
+    /// file is $RESCALE_CONFIG_FILE, else ~/.config/rescale/apiconfig; other profiles in it are
+    /// kept.
+    Configure(ConfigureArgs),
+    /// Print a shell completion script, such as `rescale completions bash >
+    /// ~/.local/share/bash-completion/completions/rescale`.
+    Completions(CompletionsArgs),
+}
+
+/// `rescale configure`.
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// The profile (section) to write (default: $RESCALE_PROFILE, else `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// `rescale completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `rescale upload`.
@@ -249,6 +290,9 @@ pub struct RunArgs {
     /// a download left partial by an interrupted run is resumed).
     #[arg(long)]
     pub force: bool,
+    /// With no input and a real platform: submit the placeholder job without asking.
+    #[arg(long)]
+    pub yes: bool,
     /// Options of the polling.
     #[command(flatten)]
     pub poll: PollArgs,

@@ -46,6 +46,10 @@ pub async fn run(command: Command, conn: &Connection, json: bool) -> Outcome {
         Command::Coretypes(args) => coretypes(client, args, json).await,
         Command::Jobs(command) => jobs(client, conn, command, json).await,
         Command::Run(args) => walkthrough(conn, args, json).await,
+        // Both run before any connection is made (see main); they need none.
+        Command::Configure(_) | Command::Completions(_) => Err(CliError::usage(
+            "`configure` and `completions` do not talk to the API",
+        )),
     }
 }
 
@@ -293,11 +297,20 @@ async fn jobs_create(client: &Client, args: JobsCreateArgs, json: bool) -> Outco
         std::fs::read_to_string(&args.file)
             .map_err(|e| CliError::io(&format!("reading {shown}"), &e))?
     };
-    let request: JobRequest = serde_json::from_str(&text).map_err(|e| {
-        CliError::usage(format!("{shown} is not valid job settings: {e}")).hint(
-            "give a JSON object with `name` and `jobanalyses` (command, analysis {code, \
-             version}, hardware {coreType, coresPerSlot, slots}, inputFiles [{id}])",
-        )
+    let settings_hint = "give a JSON object with `name` and `jobanalyses` (command, analysis \
+        {code, version}, hardware {coreType, coresPerSlot, slots}, inputFiles [{id}])";
+    let settings: Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::usage(format!("{shown} is not valid job settings: {e}")).hint(settings_hint)
+    })?;
+    // Checked against the spec before anything is sent: a misspelt field would be dropped.
+    crate::jobfile::check_job_request(&settings).map_err(|problems| {
+        CliError::usage(format!("{shown}: {problems}")).hint(format!(
+            "nothing was sent; the fields a job takes are those of `JobRequest` in the API \
+             spec: {settings_hint}"
+        ))
+    })?;
+    let request: JobRequest = serde_json::from_value(settings).map_err(|e| {
+        CliError::usage(format!("{shown} is not valid job settings: {e}")).hint(settings_hint)
     })?;
     let job = create(client, request).await?;
     if json {
@@ -514,12 +527,22 @@ async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> Cli
             statuses: end.into_statuses(),
         }),
         Err(WaitError::TimedOut { statuses, .. }) => {
-            let last = statuses.last().map_or("no status yet".to_owned(), |s| {
-                format!("last status: {}", s.status.as_str())
-            });
+            let Some(last) = statuses.last() else {
+                // No status at all: the job was saved but never submitted, so it is not running.
+                return Err(CliError::new(
+                    Exit::StillRunning,
+                    format!("job {id} has no status after --timeout: it has not been submitted"),
+                )
+                .hint(format!(
+                    "`rescale jobs submit {id}` starts it; `rescale jobs watch {id}` then follows it"
+                )));
+            };
             Err(CliError::new(
                 Exit::StillRunning,
-                format!("job {id} is still running after --timeout ({last})"),
+                format!(
+                    "job {id} is still running after --timeout (last status: {})",
+                    last.status.as_str()
+                ),
             )
             .hint(format!(
                 "the job goes on; `rescale jobs watch {id}` to keep waiting, `rescale jobs stop {id}` to stop it"
@@ -536,6 +559,9 @@ async fn watch(client: &Client, id: &str, polling: &Polling, print: bool) -> Cli
 async fn walkthrough(conn: &Connection, args: RunArgs, json: bool) -> Outcome {
     let client = &conn.client;
     let say = |text: String| -> CliResult<()> { if json { Ok(()) } else { print_line(&text) } };
+    if args.inputs.is_empty() {
+        crate::connect::confirm_placeholder(conn, args.yes)?;
+    }
 
     // 1. Look up the software and the hardware.
     let (analysis_name, version_name) =

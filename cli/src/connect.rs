@@ -1,6 +1,7 @@
-//! Choosing where to talk to: the real platform, or an embedded simulator when no key is
-//! configured anywhere (or `--simulate`).
+//! Choosing where to talk to: the real platform, or an embedded simulator (asked for with
+//! `--simulator` / `RESCALE_SIMULATOR`, or for `rescale run` when no key is configured).
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use rescale::{Client, Error};
@@ -22,12 +23,39 @@ impl Connection {
     pub fn simulated(&self) -> bool {
         self.simulator.is_some()
     }
+
+    /// Whether the client talks to this machine (the embedded simulator, or a base URL on
+    /// loopback such as a `rescale-simulator` started by hand): nothing there is billed.
+    pub fn local(&self) -> bool {
+        let host = self
+            .client
+            .runtime()
+            .base_url()
+            .host_str()
+            .unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.simulated()
+            || host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
 }
 
+/// The hint for a missing key: every way to give one, and how to ask for the simulator.
+const NO_KEY_HINT: &str = "set RESCALE_API_KEY, store a key with `rescale configure`, or pass \
+    --api-key (keys are created in Profile > User profile settings > API); to try the command \
+    without an account, add --simulator (or set RESCALE_SIMULATOR=1)";
+
 /// Connects as the options, the environment and the profile say; see the crate docs.
-pub async fn connect(global: &Global) -> CliResult<Connection> {
-    if global.simulate {
-        return embedded(global, "--simulate given").await;
+///
+/// `embedded_without_key`: with no key configured anywhere (and no explicit platform), use the
+/// embedded simulator instead of failing. Only `rescale run` allows it: its first use, with
+/// no account, is the demonstration. Every other command without a key is an error, so a
+/// script never reads a simulator's empty list or invented id as the platform's answer.
+pub async fn connect(global: &Global, embedded_without_key: bool) -> CliResult<Connection> {
+    if global.simulator {
+        return embedded(global, "--simulator given").await;
     }
     let mut builder = Client::builder();
     if let Some(url) = &global.base_url {
@@ -44,14 +72,10 @@ pub async fn connect(global: &Global) -> CliResult<Connection> {
             simulator: None,
         }),
         Err(Error::Config(message)) if message.starts_with("no API key") => {
-            if global.base_url.is_some() || global.region.is_some() {
-                Err(CliError::new(Exit::Auth, "no API key configured").hint(
-                    "pass --api-key, set RESCALE_API_KEY, or put `apikey` in \
-                     ~/.config/rescale/apiconfig; without --base-url/--region the CLI uses an \
-                     embedded simulator",
-                ))
-            } else {
+            if embedded_without_key && global.base_url.is_none() && global.region.is_none() {
                 embedded(global, "no API key configured").await
+            } else {
+                Err(CliError::new(Exit::Auth, "no API key configured").hint(NO_KEY_HINT))
             }
         }
         Err(e) => Err(CliError::api("setting up the client", e).hint(
@@ -73,12 +97,50 @@ async fn embedded(global: &Global, why: &str) -> CliResult<Connection> {
     let client = Client::with_key(sim.base_url(), sim.api_key())
         .map_err(|e| CliError::api("connecting to the embedded simulator", e))?;
     eprintln!(
-        "note: {why}: using an embedded Rescale simulator at {} (set RESCALE_API_KEY or pass \
-         --api-key to use the real platform)",
+        "note: {why}: using an embedded Rescale simulator at {} (nothing is sent to Rescale; set \
+         RESCALE_API_KEY, run `rescale configure` or pass --api-key to use the real platform)",
         sim.base_url()
     );
     Ok(Connection {
         client,
         simulator: Some(sim),
     })
+}
+
+/// Before `rescale run` submits its generated placeholder job (no input given) to a platform
+/// that bills it: asks on a terminal, refuses otherwise, unless `--yes` was given.
+pub fn confirm_placeholder(conn: &Connection, yes: bool) -> CliResult<()> {
+    if yes || conn.local() {
+        return Ok(());
+    }
+    let refused = || {
+        CliError::usage(format!(
+            "no input given: not submitting a placeholder job to {}",
+            conn.client.runtime().base_url()
+        ))
+        .hint(
+            "give your inputs (`rescale run model/` or `rescale run input.zip`), pass --yes to \
+             submit the placeholder LS-DYNA job anyway (it runs and is billed), or --simulator \
+             to try the walk-through without the platform",
+        )
+    };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(refused());
+    }
+    eprint!(
+        "No input given: submit a placeholder LS-DYNA job to {}? It runs on the platform and is \
+         billed. [y/N] ",
+        conn.client.runtime().base_url()
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::io("reading the answer", &e))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }

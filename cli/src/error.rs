@@ -89,10 +89,9 @@ impl CliError {
                     }
                     ApiErrorKind::Forbidden => CliError::new(Exit::Auth, message)
                         .hint("the key's user is not allowed to do this"),
-                    ApiErrorKind::NotFound => CliError::new(Exit::NotFound, message).hint(
-                        "check the id: `rescale jobs list` lists jobs, `rescale jobs files <job \
-                         id>` a job's files",
-                    ),
+                    ApiErrorKind::NotFound => {
+                        CliError::new(Exit::NotFound, message).hint(not_found_hint(api.path()))
+                    }
                     ApiErrorKind::Throttled => {
                         let wait = api
                             .retry_after()
@@ -101,10 +100,13 @@ impl CliError {
                         CliError::new(Exit::Api, message)
                             .hint(format!("rate limited: try again later{wait}"))
                     }
-                    ApiErrorKind::Validation => CliError::new(Exit::Api, message).hint(
-                        "the request was refused as invalid; `rescale analyses` and `rescale \
-                         coretypes` list valid codes",
-                    ),
+                    ApiErrorKind::Validation => {
+                        let error = CliError::new(Exit::Api, message);
+                        match validation_hint(api) {
+                            Some(hint) => error.hint(hint),
+                            None => error,
+                        }
+                    }
                     ApiErrorKind::ServerError => CliError::new(Exit::Api, message)
                         .hint("the platform had a problem: try again later"),
                     _ => CliError::new(Exit::Api, message),
@@ -135,6 +137,67 @@ impl fmt::Display for CliError {
     }
 }
 
+/// The hint for a 404, from the request's path: a missing job or file when the path names one,
+/// else a wrong address (a list such as `jobs/` always exists on the platform).
+fn not_found_hint(path: Option<&str>) -> String {
+    let prefix = format!("{}/", rescale::API.path_prefix);
+    let rest = path.and_then(|p| p.find(&prefix).map(|at| &p[at + prefix.len()..]));
+    let segments: Vec<&str> = rest
+        .map(|r| r.split('/').filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    match segments.as_slice() {
+        ["jobs", id, "files", ..] | ["jobs", id, "runs", ..] => format!(
+            "no job {id}, or nothing of it there: `rescale jobs list` lists jobs, `rescale jobs \
+             files {id}` the job's files"
+        ),
+        ["jobs", id, ..] => format!("no job {id}: `rescale jobs list` lists jobs"),
+        ["files", id, ..] => format!(
+            "no file {id}: `rescale jobs files <job id>` lists a job's files (the ids to download)"
+        ),
+        _ => "the platform has no such address: check --base-url / RESCALE_API_BASE_URL \
+              (such as https://platform.rescale.com; the API paths are added to it) or --region"
+            .to_owned(),
+    }
+}
+
+/// The hint for a 400, from what the server said: a job already submitted, a job still running,
+/// unknown codes, or other refused fields. `None` when there is nothing to add to the message.
+fn validation_hint(api: &rescale::ApiError) -> Option<String> {
+    let job = api.path().and_then(|p| {
+        let prefix = format!("{}/jobs/", rescale::API.path_prefix);
+        let at = p.find(&prefix)? + prefix.len();
+        p[at..].split('/').next().filter(|id| !id.is_empty())
+    });
+    let job = job.unwrap_or("<id>");
+    if let Some(detail) = api.detail() {
+        let detail = detail.to_ascii_lowercase();
+        if detail.contains("already") && detail.contains("submit") {
+            return Some(format!(
+                "the job was submitted before; `rescale jobs watch {job}` follows it"
+            ));
+        }
+        if detail.contains("running") || detail.contains("stop the job") {
+            return Some(format!(
+                "the job is still running: `rescale jobs stop {job}`, wait until it has ended \
+                 (`rescale jobs watch {job}`), then try again"
+            ));
+        }
+        return None;
+    }
+    let fields = api.field_errors()?;
+    let text = serde_json::Value::Object(fields.clone()).to_string();
+    let about_codes = ["analysis", "coreType", "version", "hardware"]
+        .iter()
+        .any(|word| text.contains(word));
+    Some(if about_codes {
+        "the software or hardware was refused: `rescale analyses` and `rescale coretypes` list \
+         the valid codes and versions"
+            .to_owned()
+    } else {
+        "the fields named above were refused: correct them in the job settings".to_owned()
+    })
+}
+
 /// The error and its sources, joined with ": ", skipping sources whose text is already there.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
@@ -158,6 +221,95 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rescale::runtime::{Bytes, HeaderMap, Method, StatusCode};
+
+    fn api_error(status: u16, method: Method, path: &str, body: &str) -> CliError {
+        let error = rescale::ApiError::new(
+            StatusCode::from_u16(status).expect("status"),
+            HeaderMap::new(),
+            Bytes::copy_from_slice(body.as_bytes()),
+            false,
+        )
+        .with_request(method, path);
+        CliError::api("doing it", Error::from(error))
+    }
+
+    #[test]
+    fn hints_follow_what_the_server_said() {
+        let e = api_error(
+            400,
+            Method::POST,
+            "/api/v2/jobs/AbC/submit/",
+            r#"{"detail":"Job has already been submitted."}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "error: doing it: 400 Bad Request: Job has already been submitted. (POST \
+             /api/v2/jobs/AbC/submit/)\nhint: the job was submitted before; `rescale jobs watch \
+             AbC` follows it"
+        );
+        let e = api_error(
+            400,
+            Method::DELETE,
+            "/api/v2/jobs/AbC/",
+            r#"{"detail":"Cannot delete a job whose cluster is still running. Stop the job first."}"#,
+        );
+        assert!(
+            e.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("rescale jobs stop AbC")),
+            "{e}"
+        );
+        let e = api_error(
+            400,
+            Method::POST,
+            "/api/v2/jobs/",
+            r#"{"jobanalyses":[{"analysis":["Unknown analysis code."]}]}"#,
+        );
+        assert!(
+            e.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("rescale analyses")),
+            "{e}"
+        );
+        let e = api_error(
+            400,
+            Method::POST,
+            "/api/v2/jobs/",
+            r#"{"name":["Required."]}"#,
+        );
+        assert!(
+            e.hint.as_deref().is_some_and(|h| !h.contains("analyses")),
+            "{e}"
+        );
+        let e = api_error(
+            400,
+            Method::POST,
+            "/api/v2/x/",
+            r#"{"detail":"Something else."}"#,
+        );
+        assert_eq!(e.hint, None);
+        assert_eq!(e.exit, Exit::Api);
+    }
+
+    #[test]
+    fn a_404_hint_names_the_missing_thing_or_the_address() {
+        let hint = |path: &str| {
+            api_error(404, Method::GET, path, r#"{"detail":"Not found."}"#)
+                .hint
+                .unwrap_or_default()
+        };
+        assert!(hint("/api/v2/jobs/AbC/").starts_with("no job AbC: "));
+        assert!(hint("/api/v2/files/XyZ/contents/").starts_with("no file XyZ: "));
+        assert!(hint("/api/v2/jobs/AbC/files/").contains("rescale jobs files AbC"));
+        for list in ["/api/v2/jobs/", "/proxy/api/v2/analyses/", "/other/"] {
+            let text = hint(list);
+            assert!(
+                text.contains("--base-url") && !text.contains("id"),
+                "{list}: {text}"
+            );
+        }
+    }
 
     #[test]
     fn messages_stay_on_one_line() {

@@ -3,9 +3,10 @@
 //!
 //! The key and platform come from `--api-key`, `--region` and `--base-url`, else from
 //! `RESCALE_API_KEY`, `RESCALE_REGION` and `RESCALE_API_BASE_URL`, else from the `[default]`
-//! profile of `~/.config/rescale/apiconfig`. When no key is configured anywhere (or with
-//! `--simulate`) every command talks to an embedded Rescale simulator on loopback instead and
-//! says so in one line on stderr.
+//! profile of `~/.config/rescale/apiconfig` (`rescale configure` writes it). With
+//! `--simulator` (or `RESCALE_SIMULATOR=1`), and for `rescale run` when no key is configured,
+//! commands talk to an embedded Rescale simulator on loopback instead and say so in one line
+//! on stderr; any other command without a key is an error.
 //!
 //! Errors are printed as one `error:` line and, where there is something to do about it, one
 //! `hint:` line. Exit codes: 0 success; 1 the watched job ended badly; 2 bad usage or input;
@@ -16,8 +17,10 @@
 mod archive;
 mod args;
 mod commands;
+mod configure;
 mod connect;
 mod error;
+mod jobfile;
 mod output;
 mod paths;
 mod signals;
@@ -27,10 +30,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::args::Command;
 use crate::error::CliError;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if cli.global.verbose > 0 {
+        trace_requests(cli.global.verbose);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -40,16 +47,23 @@ fn main() -> ExitCode {
         Err(e) => return fail(&CliError::io("starting the async runtime", &e)),
     };
     let result = runtime.block_on(async {
-        let work = async {
-            let conn = connect::connect(&cli.global).await?;
-            commands::run(cli.command, &conn, cli.global.json).await
-        };
-        // A signal drops the command's future, and with it what a rerun cannot use (the
-        // temporary input zip, a partial download that cannot be verified); a partial download
-        // that can be is kept for the rerun to resume.
-        tokio::select! {
-            result = work => Ok(result),
-            code = signals::interrupted() => Err(code),
+        match cli.command {
+            Command::Configure(args) => Ok(configure::configure(&args, &cli.global)),
+            Command::Completions(args) => Ok(completions(&args)),
+            command => {
+                let demo = matches!(command, Command::Run(_));
+                let work = async {
+                    let conn = connect::connect(&cli.global, demo).await?;
+                    commands::run(command, &conn, cli.global.json).await
+                };
+                // A signal drops the command's future, and with it what a rerun cannot use (the
+                // temporary input zip, a partial download that cannot be verified); a partial
+                // download that can be is kept for the rerun to resume.
+                tokio::select! {
+                    result = work => Ok(result),
+                    code = signals::interrupted() => Err(code),
+                }
+            }
         }
     });
     match result {
@@ -62,6 +76,40 @@ fn main() -> ExitCode {
             std::process::exit(code)
         }
     }
+}
+
+/// `-v`: the client library's `tracing` events (one per request, answer, retry, rate-limit
+/// wait and list page) on stderr; `-vv` adds the finer ones.
+fn trace_requests(verbosity: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let level = if verbosity > 1 {
+        LevelFilter::TRACE
+    } else {
+        LevelFilter::DEBUG
+    };
+    // The runtime's events come from `rescale::runtime` now, `openapi_gen_runtime` once it is
+    // its own crate.
+    let targets = Targets::new()
+        .with_target("rescale", level)
+        .with_target("openapi_gen_runtime", level);
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time();
+    tracing_subscriber::registry()
+        .with(layer.with_filter(targets))
+        .init();
+}
+
+/// `rescale completions SHELL`: the completion script on stdout.
+fn completions(args: &args::CompletionsArgs) -> commands::Outcome {
+    use clap::CommandFactory;
+    let mut command = args::Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut command, "rescale", &mut out);
+    std::io::Write::flush(&mut out).map_err(|e| CliError::io("writing to stdout", &e))?;
+    Ok(0)
 }
 
 fn fail(e: &CliError) -> ExitCode {

@@ -70,6 +70,7 @@ impl Env {
             "RESCALE_REGION",
             "RESCALE_CONFIG_FILE",
             "RESCALE_PROFILE",
+            "RESCALE_SIMULATOR",
         ] {
             cmd.env_remove(var);
         }
@@ -382,12 +383,14 @@ fn watch_gives_up_at_the_timeout() {
     assert_eq!(code, 8, "{err}");
     assert_eq!(out, "");
     let lines: Vec<&str> = err.lines().collect();
+    // A job never submitted is not "still running": the error says what it is.
     assert!(
         lines.iter().any(|l| l.starts_with(&format!(
-            "error: job {id} is still running after --timeout (no status yet)"
+            "error: job {id} has no status after --timeout: it has not been submitted"
         ))),
         "{err}"
     );
+    assert!(err.contains(&format!("rescale jobs submit {id}")), "{err}");
     assert!(
         lines.last().is_some_and(|l| l.starts_with("hint: ")),
         "{err}"
@@ -515,22 +518,90 @@ fn run_uses_an_embedded_simulator_when_no_key_is_configured() {
     let input = doc["inputFile"]["name"].as_str().expect("name");
     assert_eq!(input, "input.zip");
 
-    // Every other subcommand falls back as well.
-    let (code, out, err) = run(env.bare(&["coretypes", "--json"]));
-    assert_eq!(code, 0);
-    assert!(err.starts_with("note: no API key configured"));
-    assert!(serde_json::from_str::<Value>(&out).is_ok_and(|v| v.is_array()));
+    // No other command answers from a simulator unasked: a script must not take its empty
+    // list or invented id for the platform's. They fail with exit 3 and say what to do.
+    std::fs::write(env.path("x"), b"data").expect("write");
+    for args in [
+        &["coretypes", "--json"][..],
+        &["jobs", "list", "--json"],
+        &["upload", "x", "--json"],
+    ] {
+        let (code, out, err) = run(env.bare(args));
+        assert_eq!(code, 3, "{args:?}: {err}");
+        assert_eq!(out, "", "{args:?}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert_eq!(lines[0], "error: no API key configured");
+        for way in [
+            "RESCALE_API_KEY",
+            "rescale configure",
+            "--api-key",
+            "--simulator",
+        ] {
+            assert!(lines[1].contains(way), "{way} missing: {err}");
+        }
+    }
 }
 
 #[test]
-fn simulate_forces_the_embedded_simulator() {
+fn the_simulator_is_used_when_asked_for() {
     let env = Env::new();
-    let mut cmd = env.bare(&["--simulate", "jobs", "list", "--json"]);
+    let mut cmd = env.bare(&["--simulator", "jobs", "list", "--json"]);
     cmd.env("RESCALE_API_KEY", "a-real-looking-key");
     let (code, out, err) = run(cmd);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), "[]");
-    assert!(err.starts_with("note: --simulate given: using an embedded Rescale simulator"));
+    assert!(err.starts_with("note: --simulator given: using an embedded Rescale simulator"));
+
+    // The old spelling, and the environment variable.
+    let (code, _, err) = run(env.bare(&["--simulate", "analyses", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = env.bare(&["coretypes", "--json"]);
+    cmd.env("RESCALE_SIMULATOR", "1");
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("note: --simulator given"), "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok_and(|v| v.is_array()));
+    // A false value is no request.
+    let mut cmd = env.bare(&["coretypes", "--json"]);
+    cmd.env("RESCALE_SIMULATOR", "0");
+    assert_eq!(run(cmd).0, 3);
+}
+
+/// With a key for a real platform and no input, `run` does not submit its placeholder job
+/// without asking: off a terminal it refuses (before any request), and `--yes` is the way on.
+#[test]
+fn run_with_a_real_key_and_no_input_does_not_submit_a_placeholder_unasked() {
+    let env = Env::new();
+    let (code, out, err) = run(env.bare(&[
+        "--base-url",
+        "https://platform.rescale.com",
+        "--api-key",
+        "not-a-key",
+        "run",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with(
+            "error: no input given: not submitting a placeholder job to https://platform.rescale.com/"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("--yes") && err.contains("--simulator"),
+        "{err}"
+    );
+    // Nothing was generated either.
+    assert!(!env.path("rescale-outputs").exists());
+
+    // A platform on this machine (a simulator started by hand) costs nothing: no question.
+    let sim = Sim::instant();
+    let (code, out, err) = run(env.cmd(&sim, &["run", "--no-download", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("note: no input given"), "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["succeeded"], true);
 }
 
 #[test]
@@ -656,4 +727,275 @@ fn help_lists_the_commands_and_exit_codes() {
         assert!(out.contains(word), "{word} missing from help:\n{out}");
     }
     assert!(out.contains("--api-key") && out.contains("--json"), "{out}");
+    assert!(
+        out.contains("8 `jobs watch` or `run` gave up at --timeout"),
+        "{out}"
+    );
+
+    // The help of `jobs statuses` says the order it prints in.
+    let (_, out, _) = run(env.bare(&["jobs", "statuses", "--help"]));
+    assert!(out.contains("oldest first"), "{out}");
+}
+
+#[test]
+fn shell_completions_are_printed() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run(env.bare(&["completions", shell]));
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(
+            out.contains("rescale") && out.contains("coretypes"),
+            "{shell}"
+        );
+    }
+    let (code, out, err) = run(env.bare(&["completions", "bash"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.contains("--simulator") && out.contains("watch"),
+        "{out}"
+    );
+    assert_eq!(run(env.bare(&["completions", "tcsh"])).0, 2);
+}
+
+/// A misspelt field in a job file is refused before anything is sent, with the field's place
+/// and the name it probably meant; nothing is created.
+#[test]
+fn job_files_with_unknown_fields_are_refused_with_a_suggestion() {
+    let sim = Sim::instant();
+    let env = Env::new();
+    let mut job = walkthrough_job("AbCdE", "ls-dyna -i model.k");
+    let hardware = job["jobanalyses"][0]["hardware"]
+        .as_object_mut()
+        .expect("hardware");
+    hardware.remove("coresPerSlot");
+    hardware.insert("coresPerslot".into(), json!(8));
+    std::fs::write(env.path("job.json"), job.to_string()).expect("write");
+    let (code, out, err) = run(env.cmd(&sim, &["jobs", "create", "job.json", "--json"]));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[0],
+        "error: job.json: jobanalyses[0].hardware: unknown field `coresPerslot` (did you mean \
+         `coresPerSlot`?)"
+    );
+    assert!(lines[1].starts_with("hint: nothing was sent"), "{err}");
+    assert_eq!(sim.sim.requests_seen("POST", "jobs/"), 0);
+
+    // At the top level, and a value of the wrong type.
+    std::fs::write(
+        env.path("top.json"),
+        r#"{"nmae": "x", "jobanalyses": [{"hardware": {"slots": "2"}}]}"#,
+    )
+    .expect("write");
+    let (code, _, err) = run(env.cmd(&sim, &["jobs", "create", "top.json"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("unknown field `nmae` (did you mean `name`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "jobanalyses[0].hardware.slots: the string \"2\" where an integer is expected"
+        ),
+        "{err}"
+    );
+    assert_eq!(sim.sim.requests_seen("POST", "jobs/"), 0);
+
+    // The documented settings still go through.
+    let ok = walkthrough_job("AbCdE", "ls-dyna -i model.k");
+    std::fs::write(env.path("ok.json"), ok.to_string()).expect("write");
+    let (code, _, err) = run(env.cmd(&sim, &["jobs", "create", "ok.json", "--json"]));
+    assert_ne!(code, 2, "{err}");
+}
+
+/// Hints follow what went wrong: a job already submitted, a job still running, a job that does
+/// not exist, an address with no API; errors name the method and the path.
+#[test]
+fn error_hints_follow_the_answer() {
+    let sim = Sim::start(SimulatorConfig::manual(Duration::from_secs(10)));
+    let env = Env::new();
+    let id = create_job(&env, &sim, "ls-dyna -i model.k");
+    json_ok(env.cmd(&sim, &["jobs", "submit", &id, "--json"]));
+
+    let (code, _, err) = run(env.cmd(&sim, &["jobs", "submit", &id]));
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "error: submitting job {id}: 400 Bad Request: Job has already been submitted. (POST \
+             /api/v2/jobs/{id}/submit/)\nhint: the job was submitted before; `rescale jobs watch \
+             {id}` follows it\n"
+        )
+    );
+    sim.sim.advance(Duration::from_secs(40));
+    let (code, _, err) = run(env.cmd(&sim, &["jobs", "delete", &id]));
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains(&format!("(DELETE /api/v2/jobs/{id}/)")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "hint: the job is still running: `rescale jobs stop {id}`"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("coretypes"), "{err}");
+
+    let (code, _, err) = run(env.cmd(&sim, &["jobs", "get", "NoSuch"]));
+    assert_eq!(code, 4);
+    assert!(err.contains("(GET /api/v2/jobs/NoSuch/)"), "{err}");
+    assert!(
+        err.contains("hint: no job NoSuch: `rescale jobs list` lists jobs"),
+        "{err}"
+    );
+
+    // A list always exists: a 404 there is a wrong address, not a wrong id.
+    let wrong = format!("{}/not-the-api", sim.sim.base_url());
+    let (code, _, err) = run(env.bare(&[
+        "--base-url",
+        &wrong,
+        "--api-key",
+        sim.sim.api_key(),
+        "jobs",
+        "list",
+    ]));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("(GET /not-the-api/api/v2/jobs/)"), "{err}");
+    assert!(
+        err.contains("hint: the platform has no such address: check --base-url"),
+        "{err}"
+    );
+    assert!(!err.contains("check the id"), "{err}");
+}
+
+/// The URL the simulator prints as the API root (ending in /api/v2/) works as a base URL.
+#[test]
+fn a_base_url_ending_in_api_v2_is_accepted() {
+    let sim = Sim::instant();
+    let env = Env::new();
+    for url in [sim.sim.api_url(), format!("{}/api/v2", sim.sim.base_url())] {
+        let (code, out, err) = run(env.bare(&[
+            "--base-url",
+            &url,
+            "--api-key",
+            sim.sim.api_key(),
+            "analyses",
+            "--json",
+        ]));
+        assert_eq!((code, err.as_str()), (0, ""), "{url}");
+        assert!(out.contains("ls_dyna"), "{out}");
+    }
+    let mut cmd = env.bare(&["coretypes", "--json"]);
+    cmd.env("RESCALE_API_BASE_URL", sim.sim.api_url())
+        .env("RESCALE_API_KEY", sim.sim.api_key());
+    assert_eq!(run(cmd).0, 0);
+}
+
+/// `-v` shows each request on stderr (method, path, status, attempt, time), never the key;
+/// stdout keeps only the JSON.
+#[test]
+fn verbose_shows_each_request_without_the_key() {
+    let sim = Sim::instant();
+    let env = Env::new();
+    let (code, out, err) = run(env.cmd(&sim, &["-v", "analyses", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok(), "{out}");
+    let request = err
+        .lines()
+        .find(|l| l.contains("sending request"))
+        .unwrap_or_else(|| panic!("no request line: {err}"));
+    assert!(
+        request.contains("method=GET") && request.contains("path=/api/v2/analyses/"),
+        "{err}"
+    );
+    let answer = err
+        .lines()
+        .find(|l| l.contains("answer"))
+        .unwrap_or_else(|| panic!("no answer line: {err}"));
+    assert!(
+        answer.contains("status=200") && answer.contains("elapsed_ms="),
+        "{err}"
+    );
+    assert!(err.contains("list page"), "{err}");
+    assert!(!err.contains(sim.sim.api_key()), "{err}");
+    // Without -v, nothing.
+    let (_, _, err) = run(env.cmd(&sim, &["analyses", "--json"]));
+    assert_eq!(err, "");
+}
+
+/// `rescale configure` stores the key (and platform) in the profile the CLI then reads, with
+/// permissions for the user only, keeping other profiles.
+#[test]
+fn configure_writes_a_private_profile() {
+    let sim = Sim::instant();
+    let env = Env::new();
+    let file = env.path(".config/rescale/apiconfig");
+    std::fs::create_dir_all(file.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&file, "[other]\napikey = keep-me\n").expect("write");
+
+    let mut cmd = env.bare(&["configure", "--base-url", sim.sim.base_url()]);
+    cmd.stdin(std::process::Stdio::piped());
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{}", sim.sim.api_key()).expect("key written");
+    }
+    let output = child.wait_with_output().expect("runs");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("readable by you only"));
+
+    let text = std::fs::read_to_string(&file).expect("profile");
+    assert!(text.starts_with("[other]\napikey = keep-me\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "[default]\napikey = {}\napibaseurl = {}\n",
+            sim.sim.api_key(),
+            sim.sim.base_url()
+        )),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    // The CLI now works with no flag and no variable.
+    let (code, out, err) = run(env.bare(&["jobs", "list", "--json"]));
+    assert_eq!((code, err.as_str(), out.trim()), (0, "", "[]"));
+
+    // From --api-key, into another profile, with --json.
+    let doc = json_ok(env.bare(&[
+        "configure",
+        "--api-key",
+        "k2",
+        "--profile",
+        "work",
+        "--json",
+    ]));
+    assert_eq!(doc["profile"], "work");
+    let text = std::fs::read_to_string(&file).expect("profile");
+    assert!(text.ends_with("[work]\napikey = k2\n"), "{text}");
+    // A bad platform is refused and nothing is written.
+    let (code, _, _) = run(env.bare(&[
+        "configure",
+        "--api-key",
+        "k3",
+        "--base-url",
+        "http://example.com",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .expect("profile")
+            .contains("k3")
+    );
 }

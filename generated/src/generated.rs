@@ -3098,6 +3098,7 @@ pub static API: openapi_gen_runtime::ApiInfo = openapi_gen_runtime::ApiInfo {
     auth: &[openapi_gen_runtime::AuthScheme::Http { scheme: "Token" }],
     env_prefix: "RESCALE",
     user_agent: "rescale-rust/0.1.0",
+    path_prefix: "/api/v2",
     policy: crate::policy::POLICY,
 };
 

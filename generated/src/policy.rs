@@ -13,7 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::runtime::{ApiError, ApiErrorKind, ApiPolicy, Method, Profile, RateLimit, StatusCode};
+#[cfg(feature = "rate-limit")]
+use crate::runtime::RateLimit;
+use crate::runtime::{ApiError, ApiErrorKind, ApiPolicy, Method, Profile, StatusCode};
 
 /// Rescale's policy; the generated [`API`](crate::API) carries it, so every client of this
 /// crate applies it.
@@ -31,6 +33,7 @@ pub const SCOPE_JOB_READS: &str = "job-reads";
 /// Scope of every other request in [`rate_limits`].
 pub const SCOPE_OTHER: &str = "other";
 
+#[cfg(feature = "rate-limit")]
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// Rescale's documented per-key hourly limits, for
@@ -38,6 +41,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 /// (`POST jobs/{id}/submit/`) 1,000, job reads (`GET`/`HEAD` under `jobs/`) 90,000, everything
 /// else 7,200, each with a burst of a tenth of the limit. See [`rate_limit_scope`] for the
 /// classification. Give clones of one limiter to every client that shares a key.
+#[cfg(feature = "rate-limit")]
 pub fn rate_limits() -> RateLimit {
     RateLimit::new(rate_limit_scope)
         .scope(SCOPE_SUBMISSION, 1_000, HOUR)

@@ -14,7 +14,8 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::config::{EnvSettings, SecretString, same_origin, validate_base_url};
+use crate::config::{EnvSettings, SecretString, same_origin, strip_path_prefix, validate_base_url};
+#[cfg(feature = "rate-limit")]
 use crate::ratelimit::RateLimit;
 use crate::request::{Body, encode_cookie_value};
 use crate::retry::{Decision, Outcome, decide, retry_after_from_headers};
@@ -88,6 +89,7 @@ struct Inner {
     timeout: Duration,
     read_idle_timeout: Duration,
     retry: RetryPolicy,
+    #[cfg(feature = "rate-limit")]
     rate_limit: Option<RateLimit>,
     slots: Option<Arc<Semaphore>>,
     max_concurrent: usize,
@@ -112,15 +114,16 @@ impl fmt::Debug for Auth {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("api", &self.inner.api.title)
+        let mut d = f.debug_struct("Client");
+        d.field("api", &self.inner.api.title)
             .field("base_url", &self.inner.base_url.as_str())
             .field("auth", &self.inner.auth)
             .field("timeout", &self.inner.timeout)
             .field("read_idle_timeout", &self.inner.read_idle_timeout)
-            .field("retry", &self.inner.retry)
-            .field("rate_limit", &self.inner.rate_limit)
-            .field("max_concurrent_requests", &self.inner.max_concurrent)
+            .field("retry", &self.inner.retry);
+        #[cfg(feature = "rate-limit")]
+        d.field("rate_limit", &self.inner.rate_limit);
+        d.field("max_concurrent_requests", &self.inner.max_concurrent)
             .finish_non_exhaustive()
     }
 }
@@ -148,6 +151,7 @@ pub struct ClientBuilder<C = Client> {
     read_idle_timeout: Duration,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    #[cfg(feature = "rate-limit")]
     rate_limit: Option<RateLimit>,
     max_concurrent: usize,
     /// What `build` makes: `fn() -> C` keeps the builder `Send + Sync` whatever `C` is.
@@ -156,8 +160,8 @@ pub struct ClientBuilder<C = Client> {
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api", &self.api.title)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("api", &self.api.title)
             .field("base", &self.base)
             .field("api_key", &self.api_key)
             .field("env", &self.env)
@@ -165,9 +169,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("read_idle_timeout", &self.read_idle_timeout)
             .field("retry", &self.retry)
-            .field("custom_http_client", &self.http.is_some())
-            .field("rate_limit", &self.rate_limit)
-            .field("max_concurrent_requests", &self.max_concurrent)
+            .field("custom_http_client", &self.http.is_some());
+        #[cfg(feature = "rate-limit")]
+        d.field("rate_limit", &self.rate_limit);
+        d.field("max_concurrent_requests", &self.max_concurrent)
             .finish()
     }
 }
@@ -184,6 +189,7 @@ impl Client {
     }
 
     /// The client's rate limiter, if it has one.
+    #[cfg(feature = "rate-limit")]
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.inner.rate_limit.as_ref()
     }
@@ -206,6 +212,7 @@ impl Client {
     }
 
     /// The path of `url` relative to the base URL's path prefix, for the rate limit classifier.
+    #[cfg(feature = "rate-limit")]
     pub(crate) fn relative_path<'u>(&self, url: &'u Url) -> &'u str {
         let prefix = self.inner.base_url.path().trim_end_matches('/');
         match url.path().strip_prefix(prefix) {
@@ -232,8 +239,10 @@ impl Client {
             // The try's clock starts before the rate limiter's wait, so that wait counts
             // against the timeout; a wait longer than `max_wait` or the timeout fails at once.
             let progress = Progress::new();
+            #[cfg(feature = "rate-limit")]
             if let Some(limit) = &self.inner.rate_limit {
-                let wait = limit.reserve(&request.method, self.relative_path(&request.url));
+                let path = self.relative_path(&request.url);
+                let wait = limit.reserve(&request.method, path);
                 if wait > policy.max_wait.min(timeout) {
                     return Err(Error::Timeout(TimeoutError::new(
                         TimeoutKind::Request,
@@ -241,9 +250,23 @@ impl Client {
                     )));
                 }
                 if !wait.is_zero() {
+                    tracing::debug!(
+                        method = %request.method,
+                        path = %path,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "rate limit: waiting for a token"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }
+            // The path only: the query may carry the key (an `apiKey` in query scheme).
+            tracing::debug!(
+                method = %request.method,
+                path = %request.url.path(),
+                attempt = retry + 1,
+                "sending request"
+            );
+            let started = std::time::Instant::now();
             let http_request = self.to_http(&request, &progress).await?;
             let slots = self.inner.slots.clone();
             let http = &self.inner.http;
@@ -293,6 +316,7 @@ impl Client {
                         self.inner.read_idle_timeout,
                         self.secret_param(),
                         &self.inner.api.policy,
+                        request.method.clone(),
                     );
                     let error = raw.into_error().await;
                     let wait = match &error {
@@ -306,6 +330,7 @@ impl Client {
             // A throttled answer holds the whole scope of the rate limit, so other callers back
             // off too; a retry then waits for its token instead of sleeping here as well. A wait
             // longer than `max_wait` is not retried, and holds nothing.
+            #[cfg(feature = "rate-limit")]
             let held = match (&self.inner.rate_limit, outcome) {
                 (Some(limit), Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, Some(wait)))
                     if wait <= policy.max_wait =>
@@ -314,9 +339,20 @@ impl Client {
                 }
                 _ => false,
             };
+            #[cfg(not(feature = "rate-limit"))]
+            let held = false;
+            trace_outcome(&request, retry + 1, started.elapsed(), outcome);
             if let Decision::RetryAfter(wait) =
                 decide(&policy, retry, request.idempotent, replayable, outcome)
             {
+                tracing::info!(
+                    method = %request.method,
+                    path = %request.url.path(),
+                    attempt = retry + 1,
+                    outcome = %outcome_text(outcome),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying request"
+                );
                 drop(sent);
                 drop(permit);
                 if !held {
@@ -331,6 +367,7 @@ impl Client {
             return match sent {
                 Ok(Ok(response)) => {
                     let deadline = progress_deadline(&progress, timeout);
+                    let method = request.method.clone();
                     // The request is not needed here any more: move it into the replay handle
                     // rather than cloning it on every call.
                     let replay = (request.idempotent && replayable).then(move || Replay {
@@ -346,6 +383,7 @@ impl Client {
                         self.inner.read_idle_timeout,
                         self.secret_param(),
                         &self.inner.api.policy,
+                        method,
                     )
                     .with_slot(permit)
                     .with_replay(replay))
@@ -501,8 +539,50 @@ impl Replay {
             Decision::RetryAfter(wait) => wait,
             Decision::Stop => return None,
         };
+        tracing::info!(
+            method = %self.request.method,
+            path = %self.request.url.path(),
+            attempt = self.retry + 1,
+            outcome = "body read failed",
+            wait_ms = wait.as_millis() as u64,
+            "retrying request"
+        );
         tokio::time::sleep(wait).await;
         Some(self.client.execute_from(self.request, self.retry + 1).await)
+    }
+}
+
+/// One debug event per try: what came back and how long it took (the key is never a field).
+fn trace_outcome(request: &Request, attempt: u32, elapsed: Duration, outcome: Outcome) {
+    let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+    match outcome {
+        Outcome::Answered(status, _) => tracing::debug!(
+            method = %request.method,
+            path = %request.url.path(),
+            status = status.as_u16(),
+            attempt,
+            elapsed_ms,
+            "answer"
+        ),
+        other => tracing::debug!(
+            method = %request.method,
+            path = %request.url.path(),
+            outcome = %outcome_text(other),
+            attempt,
+            elapsed_ms,
+            "request failed"
+        ),
+    }
+}
+
+/// A short text for a try's outcome, for the trace events.
+fn outcome_text(outcome: Outcome) -> std::borrow::Cow<'static, str> {
+    match outcome {
+        Outcome::ConnectFailed => "connect failed".into(),
+        Outcome::TransportFailed => "transport failed".into(),
+        Outcome::TimedOut => "timed out".into(),
+        Outcome::Invalid => "invalid request".into(),
+        Outcome::Answered(status, _) => format!("status {}", status.as_u16()).into(),
     }
 }
 
@@ -590,6 +670,7 @@ impl<C> ClientBuilder<C> {
             read_idle_timeout: DEFAULT_READ_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
             http: None,
+            #[cfg(feature = "rate-limit")]
             rate_limit: None,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             client_type: PhantomData,
@@ -597,7 +678,9 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Uses this base URL (validated at [`ClientBuilder::build`]: `https`, or `http` only to a
-    /// loopback host; a path prefix is kept). Overrides an earlier [`ClientBuilder::server`].
+    /// loopback host; a path prefix is kept, except the API's own [`ApiInfo::path_prefix`] at
+    /// its end: `https://host/api/v2/` is taken as `https://host`). Overrides an earlier
+    /// [`ClientBuilder::server`].
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base = Some(BaseChoice::Url(url.as_ref().to_owned()));
         self
@@ -671,6 +754,8 @@ impl<C> ClientBuilder<C> {
 
     /// Waits for a token of the request's scope before every try (off by default); see
     /// [`RateLimit`]. A generated crate may offer its API's limits as a ready `RateLimit`.
+    /// (Feature `rate-limit`, on by default.)
+    #[cfg(feature = "rate-limit")]
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
@@ -740,6 +825,15 @@ impl<C> ClientBuilder<C> {
                 None => return Err(Error::Config("no base URL: set one with base_url()".into())),
             },
         };
+        let base_url = strip_path_prefix(base_url, api.path_prefix);
+        // Without a TLS feature reqwest would fail every call; say why once, here.
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        if base_url.scheme() == "https" && self.http.is_none() {
+            return Err(Error::Config(format!(
+                "{base_url} needs TLS, but this build has none: enable the `rustls` or \
+                 `native-tls` feature"
+            )));
+        }
 
         let key = self
             .api_key
@@ -778,6 +872,7 @@ impl<C> ClientBuilder<C> {
                 timeout: self.timeout,
                 read_idle_timeout: self.read_idle_timeout,
                 retry: self.retry,
+                #[cfg(feature = "rate-limit")]
                 rate_limit: self.rate_limit,
                 slots: (self.max_concurrent > 0).then(|| {
                     Arc::new(Semaphore::new(

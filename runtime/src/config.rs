@@ -27,6 +27,10 @@ pub struct ApiInfo {
     pub env_prefix: &'static str,
     /// `User-Agent` sent with every request.
     pub user_agent: &'static str,
+    /// The path every operation's path starts with (such as `/api/v2`), or `""`. A base URL
+    /// ending in it (`https://host/api/v2/`, a common copy-paste) has it removed, since the
+    /// operation paths add it again.
+    pub path_prefix: &'static str,
     /// What the API decides beyond its spec ([`ApiPolicy::STANDARD`] when nothing).
     pub policy: ApiPolicy,
 }
@@ -270,6 +274,26 @@ pub(crate) fn redact_url(raw: &str) -> String {
     out
 }
 
+/// Removes `prefix` (such as `/api/v2`, see [`ApiInfo::path_prefix`]) from the end of the base
+/// URL's path when it is there as whole segments: the operation paths start with it, so keeping
+/// it would ask for `/api/v2/api/v2/jobs/` and every call would be a 404.
+pub(crate) fn strip_path_prefix(mut url: Url, prefix: &str) -> Url {
+    // Both ends trimmed and a leading `/` matched, so only whole segments are removed.
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() {
+        return url;
+    }
+    let path = url.path().trim_end_matches('/');
+    if let Some(rest) = path
+        .strip_suffix(prefix)
+        .and_then(|rest| rest.strip_suffix('/'))
+    {
+        let rest = rest.to_owned();
+        url.set_path(&rest);
+    }
+    url
+}
+
 /// Whether two URLs have the same scheme, host and port (the port defaulted by scheme).
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
@@ -331,5 +355,25 @@ mod tests {
         }
         let u = validate_base_url("https://host/prefix/").expect("valid");
         assert_eq!(u.path(), "/prefix");
+    }
+
+    #[test]
+    fn the_api_path_prefix_is_stripped_from_a_base_url() {
+        let strip = |raw: &str| {
+            let url = validate_base_url(raw).expect("valid");
+            strip_path_prefix(url, "/api/v2").as_str().to_owned()
+        };
+        assert_eq!(
+            strip("http://127.0.0.1:8080/api/v2/"),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(strip("https://host/api/v2"), "https://host/");
+        assert_eq!(strip("https://host/proxy/api/v2/"), "https://host/proxy");
+        // Only whole segments, and only at the end.
+        assert_eq!(strip("https://host/xapi/v2"), "https://host/xapi/v2");
+        assert_eq!(strip("https://host/api/v2/x"), "https://host/api/v2/x");
+        assert_eq!(strip("https://host/api/v20"), "https://host/api/v20");
+        let url = validate_base_url("https://host/api/v2").expect("valid");
+        assert_eq!(strip_path_prefix(url, "").path(), "/api/v2");
     }
 }

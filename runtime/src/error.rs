@@ -210,6 +210,8 @@ pub struct ApiError {
     body: Bytes,
     truncated: bool,
     json: Option<serde_json::Value>,
+    /// The method and URL path of the request, when known (never the query: it may hold the key).
+    request: Option<(reqwest::Method, String)>,
     /// The API policy's finer kind, if it gave one.
     refined_kind: Option<ApiErrorKind>,
     /// The wait the body asked for, by the API policy.
@@ -235,6 +237,7 @@ impl ApiError {
             json,
             refined_kind: None,
             body_retry_after: None,
+            request: None,
         }
     }
 
@@ -243,6 +246,23 @@ impl ApiError {
         self.refined_kind = (policy.classify_error)(&self);
         self.body_retry_after = (policy.retry_after_in_body)(&self);
         self
+    }
+
+    /// Records the method and URL path of the request this answers (shown by `Display`). Pass
+    /// the path only: a query string may carry the key.
+    pub fn with_request(mut self, method: reqwest::Method, path: impl Into<String>) -> Self {
+        self.request = Some((method, path.into()));
+        self
+    }
+
+    /// The method of the request this answers, when known.
+    pub fn method(&self) -> Option<&reqwest::Method> {
+        self.request.as_ref().map(|(method, _)| method)
+    }
+
+    /// The URL path of the request this answers (no query), when known.
+    pub fn path(&self) -> Option<&str> {
+        self.request.as_ref().map(|(_, path)| path.as_str())
     }
 
     /// HTTP status of the answer.
@@ -337,6 +357,14 @@ impl ApiError {
             return None;
         }
         let text = String::from_utf8_lossy(&self.body);
+        if self.is_html(&text) {
+            // A proxy's or load balancer's error page: its title says it, the markup does not.
+            return Some(match (html_title(&text), html_short_text(&text)) {
+                (Some(title), _) => format!("an HTML page titled {title:?}"),
+                (None, Some(words)) => format!("an HTML page: {words}"),
+                (None, None) => format!("an HTML page of {} bytes", self.body.len()),
+            });
+        }
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         const MAX: usize = 200;
         if text.chars().count() > MAX {
@@ -348,6 +376,58 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Whether the body is an HTML page (by its media type or its first tag).
+    fn is_html(&self, text: &str) -> bool {
+        let by_type = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+        let start: String = text.trim_start().chars().take(14).collect();
+        let start = start.to_ascii_lowercase();
+        by_type || start.starts_with("<!doctype html") || start.starts_with("<html")
+    }
+}
+
+/// The text of an HTML page's `<title>`, white space collapsed, at most 100 characters.
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    let title = html.get(start..end)?.split_whitespace().collect::<Vec<_>>();
+    let title = title.join(" ");
+    if title.is_empty() {
+        return None;
+    }
+    Some(title.chars().take(100).collect())
+}
+
+/// The visible text of a small HTML fragment without scripts or styles (`<h1>Server
+/// Error</h1>`), when it is at most 100 characters.
+fn html_short_text(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    if lower.contains("<script") || lower.contains("<style") {
+        return None;
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!words.is_empty() && words.chars().count() <= 100).then_some(words)
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.status.as_u16())?;
@@ -356,6 +436,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(summary) = self.summary() {
             write!(f, ": {summary}")?;
+        }
+        if let Some((method, path)) = &self.request {
+            write!(f, " ({method} {path})")?;
         }
         Ok(())
     }
@@ -496,6 +579,47 @@ mod tests {
             "{shown}"
         );
         assert_eq!(err(503, "").to_string(), "503 Service Unavailable");
+        assert_eq!(
+            err(404, r#"{"detail":"Not found."}"#)
+                .with_request(reqwest::Method::GET, "/api/v2/jobs/x/")
+                .to_string(),
+            "404 Not Found: Not found. (GET /api/v2/jobs/x/)"
+        );
+    }
+
+    #[test]
+    fn an_html_error_page_is_summarised_not_printed() {
+        let page = "<!DOCTYPE html>\n<html><head>\n<title>503 Service\n Temporarily Unavailable</title>\
+                    <style>body{}</style></head><body><h1>Down</h1><p>lots of markup</p></body></html>";
+        let shown = err(503, page).to_string();
+        assert_eq!(
+            shown,
+            "503 Service Unavailable: an HTML page titled \"503 Service Temporarily Unavailable\""
+        );
+        let untitled = err(502, "<html><body>bad gateway</body></html>").to_string();
+        assert_eq!(untitled, "502 Bad Gateway: an HTML page: bad gateway");
+        let long = format!("<html><body>{}</body></html>", "word ".repeat(40));
+        assert_eq!(
+            err(502, &long).to_string(),
+            format!("502 Bad Gateway: an HTML page of {} bytes", long.len())
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        let typed = ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            headers,
+            Bytes::from_static(b"  <body>x</body>"),
+            false,
+        );
+        assert!(typed.to_string().contains("an HTML page"), "{typed}");
+        // Plain text still shows as text.
+        assert_eq!(
+            err(500, "oops").to_string(),
+            "500 Internal Server Error: oops"
+        );
     }
 
     #[test]

@@ -44,6 +44,7 @@ mod download;
 mod error;
 mod pagination;
 mod params;
+#[cfg(feature = "rate-limit")]
 mod ratelimit;
 mod request;
 mod response;
@@ -69,6 +70,7 @@ pub use pagination::{ItemStream, paginate};
 pub use pagination::{NextPage, Page, paginate_prepared};
 #[doc(hidden)]
 pub use params::{ObjectStyle, comma_separated, json_text, param_text, query_structured};
+#[cfg(feature = "rate-limit")]
 pub use ratelimit::{Classifier, RateLimit};
 pub use request::{CallOptions, PathPart, Request};
 pub use response::{ApiResponse, ByteStream, RawResponse};

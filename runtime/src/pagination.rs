@@ -77,6 +77,7 @@ pub fn paginate<P: Page>(
         items: Vec::new().into_iter(),
         pending_error: None,
         seen: HashSet::new(),
+        pages: 0,
     };
     futures::stream::unfold(state, |mut state| async move {
         loop {
@@ -108,6 +109,8 @@ struct State<P: Page> {
     pending_error: Option<Error>,
     /// Hashes of the page URLs fetched (8 bytes a page, so an endless list stays flat).
     seen: HashSet<u64>,
+    /// Pages fetched so far, for the trace events.
+    pages: u32,
 }
 
 /// The key of a page URL in [`State::seen`].
@@ -142,6 +145,14 @@ impl<P: Page> State<P> {
             }
         };
         self.items = page.into_items().into_iter();
+        self.pages += 1;
+        tracing::debug!(
+            path = %url.path(),
+            page = self.pages,
+            items = self.items.len(),
+            more = self.next.is_some(),
+            "list page"
+        );
         Ok(())
     }
 

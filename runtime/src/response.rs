@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
-use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::{Method, StatusCode};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Instant, Sleep};
 
@@ -58,6 +58,8 @@ pub struct RawResponse {
     slot: Option<OwnedSemaphorePermit>,
     /// How to send an idempotent request again if its buffered body cannot be read.
     replay: Option<Replay>,
+    /// The request's method, for errors that name it.
+    method: Method,
 }
 
 impl fmt::Debug for RawResponse {
@@ -83,6 +85,7 @@ impl RawResponse {
         read_idle_timeout: Duration,
         secret_param: Option<&'static str>,
         policy: &'static ApiPolicy,
+        method: Method,
     ) -> Self {
         let status = inner.status();
         let headers = std::mem::take(inner.headers_mut());
@@ -104,6 +107,7 @@ impl RawResponse {
             policy,
             slot: None,
             replay: None,
+            method,
         }
     }
 
@@ -216,11 +220,18 @@ impl RawResponse {
     /// fails, the error keeps what was read and is marked truncated.
     pub async fn into_error(self) -> Error {
         let (status, headers, policy) = (self.status, self.headers.clone(), self.policy);
+        let method = self.method.clone();
+        // The path only: the query may hold the key.
+        let path = self.inner.url().path().to_owned();
         let (body, truncated) = match self.read_capped(ApiError::BODY_LIMIT).await {
             Ok(read) => read,
             Err(partial) => (partial, true),
         };
-        Error::from(ApiError::new(status, headers, body, truncated).with_policy(policy))
+        Error::from(
+            ApiError::new(status, headers, body, truncated)
+                .with_request(method, path)
+                .with_policy(policy),
+        )
     }
 
     /// Reads the whole body before the deadline: status, headers, media type and body. A

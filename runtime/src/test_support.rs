@@ -69,6 +69,7 @@ pub(crate) static API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::Http { scheme: "Token" }],
     env_prefix: "TESTAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
     policy: TEST_POLICY,
 };
 
@@ -80,6 +81,7 @@ pub(crate) static QUERY_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyQuery { name: "api_key" }],
     env_prefix: "QUERYAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
     policy: ApiPolicy::STANDARD,
 };
 
@@ -91,6 +93,7 @@ pub(crate) static HEADER_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyHeader { name: "X-Api-Key" }],
     env_prefix: "HEADERAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
     policy: ApiPolicy::STANDARD,
 };
 
@@ -102,6 +105,7 @@ pub(crate) static COOKIE_API: ApiInfo = ApiInfo {
     auth: &[AuthScheme::ApiKeyCookie { name: "sid" }],
     env_prefix: "COOKIEAPI",
     user_agent: "test-client/1.0",
+    path_prefix: "",
     policy: ApiPolicy::STANDARD,
 };
 

@@ -713,8 +713,16 @@ async fn error_answers_map_to_kinds_with_details() {
 
     let e = fetch("/missing/").await;
     assert_eq!(e.kind(), ApiErrorKind::NotFound);
-    assert_eq!(e.to_string(), "404 Not Found: Not found.");
-    assert_eq!(Error::from(e).to_string(), "404 Not Found: Not found.");
+    // The error names the request: method and path (never the query, which may hold a key).
+    assert_eq!(e.to_string(), "404 Not Found: Not found. (GET /missing/)");
+    assert_eq!(
+        (e.method(), e.path()),
+        (Some(&Method::GET), Some("/missing/"))
+    );
+    assert_eq!(
+        Error::from(e).to_string(),
+        "404 Not Found: Not found. (GET /missing/)"
+    );
 
     let e = fetch("/throttled/").await;
     assert_eq!(e.kind(), ApiErrorKind::Throttled);
@@ -744,7 +752,7 @@ async fn error_answers_map_to_kinds_with_details() {
     assert_eq!(&e.body()[..], b"<h1>Server Error</h1>");
     assert_eq!(
         e.to_string(),
-        "500 Internal Server Error: <h1>Server Error</h1>"
+        "500 Internal Server Error: an HTML page: Server Error (GET /boom/)"
     );
 }
 

@@ -93,7 +93,13 @@ async fn main() -> ExitCode {
         }
     };
     println!("Rescale simulator listening on {}", sim.base_url());
-    println!("API base URL: {}", sim.api_url());
+    // The base URL is what clients take (`--base-url`, `RESCALE_API_BASE_URL`); the API's own
+    // paths (`/api/v2/...`) go after it, so printing the `/api/v2/` root as "base URL" misled.
+    println!(
+        "Base URL (for --base-url / RESCALE_API_BASE_URL): {}",
+        sim.base_url()
+    );
+    println!("API root: {}", sim.api_url());
     println!("API key: {}", sim.api_key());
     println!(
         "Expired key: {}  Inactive user's key: {}",

@@ -825,7 +825,7 @@ async fn binary_prints_url_and_key_and_serves() {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let mut printed = Vec::new();
-    while printed.len() < 3 {
+    while printed.len() < 4 {
         let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
             .await
             .expect("prints in time")
@@ -835,7 +835,13 @@ async fn binary_prints_url_and_key_and_serves() {
     }
     let base = printed[0].rsplit(' ').next().expect("url").to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{printed:?}");
-    assert_eq!(printed[2], "API key: bin-key");
+    // The base URL to give clients has no /api/v2/ (they add it); the API root is apart.
+    assert_eq!(
+        printed[1],
+        format!("Base URL (for --base-url / RESCALE_API_BASE_URL): {base}")
+    );
+    assert_eq!(printed[2], format!("API root: {base}/api/v2/"));
+    assert_eq!(printed[3], "API key: bin-key");
     let answer = reqwest::Client::new()
         .get(format!("{base}/api/v2/analyses/"))
         .header("Authorization", "Token bin-key")

@@ -181,6 +181,7 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
         struct_array(field_indent, "auth: &[", &auth, "]"),
         format!("env_prefix: {}", string_lit(&env_prefix)),
         format!("user_agent: {}", string_lit(&user_agent)),
+        format!("path_prefix: {}", string_lit(&path_prefix(api))),
         match &config.policy {
             Some(policy) => format!("policy: {policy}"),
             None => format!("policy: {rt}::ApiPolicy::STANDARD"),
@@ -188,6 +189,36 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
     ];
     let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
     code.line(&code::struct_lit(code.indent(), &head, &fields, ";"));
+}
+
+/// The literal path segments every operation's path starts with (`/api/v2` when the paths are
+/// `/api/v2/jobs/`, `/api/v2/files/`...), not counting each path's last segment, so a single
+/// operation does not make its whole path a prefix. Empty when the paths share nothing.
+fn path_prefix(api: &Api) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for op in &api.operations {
+        let segments: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
+        let dirs = &segments[..segments.len().saturating_sub(1)];
+        let literal: Vec<&str> = dirs
+            .iter()
+            .take_while(|s| !s.contains('{'))
+            .copied()
+            .collect();
+        common = Some(match common {
+            None => literal,
+            Some(prev) => prev
+                .iter()
+                .zip(&literal)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
+        });
+    }
+    common
+        .unwrap_or_default()
+        .iter()
+        .map(|s| format!("/{s}"))
+        .collect()
 }
 
 /// A call for a usage example: the first operation (`GET` ones first) whose required inputs are
