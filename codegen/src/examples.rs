@@ -76,27 +76,30 @@ fn examples_of(root: &Value, api: &Api) -> Vec<Example> {
         if matches!(def.kind, TypeKind::Alias(crate::ir::TypeRef::Any)) {
             continue;
         }
-        let Some(schema) = pointer_get(root, &def.pointer) else {
-            continue;
-        };
         let rust_type = type_name(api, &crate::ir::TypeRef::Named(index), false);
-        let mut candidates = Vec::new();
-        if let Some(example) = schema.get("example") {
-            candidates.push((crate::diag::join(&def.pointer, "example"), example));
-        }
-        if let Some(list) = schema.get("examples").and_then(Value::as_array) {
-            for (i, example) in list.iter().enumerate() {
-                candidates.push((format!("{}/examples/{i}", def.pointer), example));
+        // A type merged from several same-shaped inline schemas follows each of their examples.
+        for schema_pointer in std::iter::once(&def.pointer).chain(&def.merged) {
+            let Some(schema) = pointer_get(root, schema_pointer) else {
+                continue;
+            };
+            let mut candidates = Vec::new();
+            if let Some(example) = schema.get("example") {
+                candidates.push((crate::diag::join(schema_pointer, "example"), example));
             }
-        }
-        for (pointer, value) in candidates {
-            if !matches!(value, Value::Null) {
-                out.push(Example {
-                    pointer,
-                    schema: def.pointer.clone(),
-                    rust_type: rust_type.clone(),
-                    value: value.to_json(),
-                });
+            if let Some(list) = schema.get("examples").and_then(Value::as_array) {
+                for (i, example) in list.iter().enumerate() {
+                    candidates.push((format!("{schema_pointer}/examples/{i}"), example));
+                }
+            }
+            for (pointer, value) in candidates {
+                if !matches!(value, Value::Null) {
+                    out.push(Example {
+                        pointer,
+                        schema: schema_pointer.clone(),
+                        rust_type: rust_type.clone(),
+                        value: value.to_json(),
+                    });
+                }
             }
         }
     }

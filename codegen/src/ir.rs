@@ -83,6 +83,8 @@ pub struct TypeDef {
     pub docs: Docs,
     /// What it is.
     pub kind: TypeKind,
+    /// Pointers of inline schemas of the same shape that were merged into this type.
+    pub merged: Vec<String>,
 }
 
 /// The shape of a named type.

@@ -242,3 +242,26 @@ fn maps_and_closed_objects() {
     let renamed: OptionModel = round_trip(json!({"value": "prelude names do not clash"}));
     assert_eq!(renamed.value.as_deref(), Some("prelude names do not clash"));
 }
+
+#[test]
+fn same_shaped_inline_schemas_share_one_type() {
+    let issue: IssueEvent = round_trip(json!({
+        "actor": {"login": "octocat", "site": {"url": "https://github.com"}},
+        "state": "open",
+    }));
+    // Assigning one's fields to the other's compiles only if they are the same types.
+    let mut pull = PullEvent::new();
+    pull.actor = issue.actor.clone();
+    pull.state = issue.state.clone();
+    // An inline object shaped like a component is that component.
+    let site: Option<Site> = issue.actor.and_then(|actor| actor.site);
+    assert_eq!(
+        site.and_then(|site| site.url).as_deref(),
+        Some("https://github.com")
+    );
+    // A different requiredness is a different shape.
+    assert_ne!(
+        std::any::type_name_of_val(&pull.reviewer),
+        std::any::type_name_of_val(&pull.actor)
+    );
+}

@@ -1,6 +1,7 @@
 //! Resolve a loaded spec into the [`ir`](crate::ir): follow `$ref`s, decide every name, check what
 //! the generator relies on, and collect every problem with its JSON pointer.
 
+mod dedup;
 mod graph;
 mod operation;
 mod schema;
@@ -145,9 +146,19 @@ impl<'a> Resolver<'a> {
         self.register_components();
         self.lower_components();
         let operations = self.operations();
-        for index in graph::mark_boxes(&mut self.types) {
-            let pointer = self.types[index].pointer.clone();
-            let name = self.types[index].name.clone();
+        let mut api = Api {
+            title,
+            version,
+            description,
+            servers,
+            security,
+            types: std::mem::take(&mut self.types),
+            operations,
+        };
+        dedup::merge_same_shapes(&mut api);
+        for index in graph::mark_boxes(&mut api.types) {
+            let pointer = api.types[index].pointer.clone();
+            let name = api.types[index].name.clone();
             self.error(
                 Diagnostic::new(
                     pointer,
@@ -157,18 +168,10 @@ impl<'a> Resolver<'a> {
                 .note(format!("`{name}` is read as `serde_json::Value`")),
             );
             // What a lenient generation makes of it; a strict one stops here.
-            self.types[index].kind = crate::ir::TypeKind::Alias(TypeRef::Any);
+            api.types[index].kind = crate::ir::TypeKind::Alias(TypeRef::Any);
         }
-        graph::break_alias_cycles(&mut self.types);
-        Api {
-            title,
-            version,
-            description,
-            servers,
-            security,
-            types: std::mem::take(&mut self.types),
-            operations,
-        }
+        graph::break_alias_cycles(&mut api.types);
+        api
     }
 
     fn check_version(&mut self, root: &'a Object) -> bool {
@@ -424,6 +427,7 @@ impl<'a> Resolver<'a> {
             pointer: pointer.clone(),
             docs: docs_of(schema),
             kind: crate::ir::TypeKind::Alias(TypeRef::Any),
+            merged: Vec::new(),
         });
         self.nullable_types.push(false);
         self.named.insert(pointer, index);

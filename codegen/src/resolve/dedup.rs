@@ -1,0 +1,239 @@
+//! Merges inline schemas that have the same shape into one type.
+//!
+//! Large specs repeat the same anonymous object many times (GitHub's webhook payloads carry the
+//! same inline `user`, `repository` and `label` objects hundreds of times). Each copy used to
+//! become its own struct with its own serde code, which is most of what such a client costs to
+//! compile. Two types are the same shape when they are the same kind with the same JSON names,
+//! Rust names, requiredness and nullability, and the types they refer to are the same shape in
+//! turn (the coarsest bisimulation, found by refining classes until they stop splitting).
+//! Documentation is not part of the shape: the type that stays keeps its own.
+//!
+//! Only inline schemas are merged away. A component (`#/components/schemas/X`) is a name the spec
+//! gives on purpose, so it always stays; an inline schema shaped like a component becomes that
+//! component.
+
+use crate::ir::{Api, BodyKind, Operation, ResponseBody, TypeDef, TypeKind, TypeRef};
+use rustc_hash::FxHashMap;
+
+/// Merges same-shaped inline types of `api`, rewriting every reference to them. Types keep their
+/// relative order; a merged type's pointer is kept in [`TypeDef::merged`] of the one that stays.
+pub(crate) fn merge_same_shapes(api: &mut Api) {
+    let class = shape_classes(&api.types);
+    // The type each class keeps: its first component, else its first type.
+    let mut keeper: FxHashMap<usize, usize> = FxHashMap::default();
+    for (index, def) in api.types.iter().enumerate() {
+        let entry = keeper.entry(class[index]).or_insert(index);
+        if is_component(&api.types[*entry].pointer) {
+            continue;
+        }
+        if is_component(&def.pointer) {
+            *entry = index;
+        }
+    }
+    let target: Vec<usize> = (0..api.types.len())
+        .map(|index| {
+            if is_component(&api.types[index].pointer) {
+                index
+            } else {
+                keeper[&class[index]]
+            }
+        })
+        .collect();
+    if target.iter().enumerate().all(|(index, &to)| index == to) {
+        return;
+    }
+    // New indexes of the types that stay, in their old order.
+    let mut new_index = vec![usize::MAX; api.types.len()];
+    let mut kept = 0;
+    for (index, &to) in target.iter().enumerate() {
+        if to == index {
+            new_index[index] = kept;
+            kept += 1;
+        }
+    }
+    let remap = |old: usize| new_index[target[old]];
+    let old_types = std::mem::take(&mut api.types);
+    let mut merged_into: Vec<Vec<String>> = vec![Vec::new(); kept];
+    let mut types = Vec::with_capacity(kept);
+    for (index, mut def) in old_types.into_iter().enumerate() {
+        if target[index] != index {
+            merged_into[remap(index)].push(def.pointer);
+            continue;
+        }
+        rewrite_kind(&mut def.kind, &remap);
+        types.push(def);
+    }
+    for (def, pointers) in types.iter_mut().zip(merged_into) {
+        def.merged.extend(pointers);
+    }
+    api.types = types;
+    for operation in &mut api.operations {
+        rewrite_operation(operation, &remap);
+    }
+}
+
+/// Whether `pointer` names a component schema itself, not something inside one.
+fn is_component(pointer: &str) -> bool {
+    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
+}
+
+/// The shape class of every type: equal classes mean interchangeable types.
+fn shape_classes(types: &[TypeDef]) -> Vec<usize> {
+    let mut class = vec![0usize; types.len()];
+    let mut count = 1;
+    loop {
+        let mut ids: FxHashMap<String, usize> = FxHashMap::default();
+        let next: Vec<usize> = types
+            .iter()
+            .map(|def| {
+                let key = shape_key(&def.kind, &class);
+                let fresh = ids.len();
+                *ids.entry(key).or_insert(fresh)
+            })
+            .collect();
+        // Refinement only ever splits classes, so an unchanged count means a fixed point.
+        let done = ids.len() == count;
+        count = ids.len();
+        class = next;
+        if done {
+            return class;
+        }
+    }
+}
+
+/// A text that is equal for two kinds exactly when they have the same shape, given the classes
+/// of the types they refer to.
+fn shape_key(kind: &TypeKind, class: &[usize]) -> String {
+    use std::fmt::Write;
+    let mut key = String::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            key.push('S');
+            for field in &s.fields {
+                let _ = write!(
+                    key,
+                    "|{:?}|{}|{}{}|",
+                    field.json_name,
+                    field.rust_name,
+                    u8::from(field.required),
+                    u8::from(field.nullable)
+                );
+                type_key(&mut key, &field.ty, class);
+            }
+            let _ = match &s.extra {
+                crate::ir::Extra::Keep { field } => write!(key, "#K{field}"),
+                crate::ir::Extra::Typed { field, value } => {
+                    let _ = write!(key, "#T{field}:");
+                    type_key(&mut key, value, class);
+                    Ok(())
+                }
+                crate::ir::Extra::Ignore => write!(key, "#I"),
+            };
+        }
+        TypeKind::Enum(e) => {
+            let _ = write!(key, "E{:?}", e.repr);
+            for variant in &e.variants {
+                let _ = write!(key, "|{}={:?}", variant.rust_name, variant.value);
+            }
+        }
+        TypeKind::Union(u) => {
+            let _ = write!(key, "U{:?}|{}", u.discriminator, u.other_name);
+            for variant in &u.variants {
+                let _ = write!(key, "|{}{:?}:", variant.rust_name, variant.tags);
+                type_key(&mut key, &variant.ty, class);
+            }
+        }
+        TypeKind::Alias(ty) => {
+            key.push('A');
+            type_key(&mut key, ty, class);
+        }
+        TypeKind::Newtype(ty) => {
+            key.push('N');
+            type_key(&mut key, ty, class);
+        }
+    }
+    key
+}
+
+fn type_key(key: &mut String, ty: &TypeRef, class: &[usize]) {
+    use std::fmt::Write;
+    match ty {
+        TypeRef::Named(index) => {
+            let _ = write!(key, "@{}", class[*index]);
+        }
+        TypeRef::Array(inner) => {
+            key.push('[');
+            type_key(key, inner, class);
+        }
+        TypeRef::Map(inner) => {
+            key.push('{');
+            type_key(key, inner, class);
+        }
+        TypeRef::Option(inner) => {
+            key.push('?');
+            type_key(key, inner, class);
+        }
+        other => {
+            let _ = write!(key, "{other:?}");
+        }
+    }
+}
+
+fn rewrite_ref(ty: &mut TypeRef, remap: &impl Fn(usize) -> usize) {
+    match ty {
+        TypeRef::Named(index) => *index = remap(*index),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+            rewrite_ref(inner, remap)
+        }
+        _ => {}
+    }
+}
+
+fn rewrite_kind(kind: &mut TypeKind, remap: &impl Fn(usize) -> usize) {
+    match kind {
+        TypeKind::Struct(s) => {
+            for field in &mut s.fields {
+                rewrite_ref(&mut field.ty, remap);
+            }
+            if let crate::ir::Extra::Typed { value, .. } = &mut s.extra {
+                rewrite_ref(value, remap);
+            }
+        }
+        TypeKind::Enum(_) => {}
+        TypeKind::Union(u) => {
+            for variant in &mut u.variants {
+                rewrite_ref(&mut variant.ty, remap);
+            }
+        }
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => rewrite_ref(ty, remap),
+    }
+}
+
+fn rewrite_operation(operation: &mut Operation, remap: &impl Fn(usize) -> usize) {
+    for param in &mut operation.params {
+        rewrite_ref(&mut param.ty, remap);
+    }
+    if let Some(body) = &mut operation.body {
+        match &mut body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => rewrite_ref(ty, remap),
+            BodyKind::Multipart(fields) => {
+                for field in fields {
+                    rewrite_ref(&mut field.ty, remap);
+                }
+            }
+            BodyKind::Binary | BodyKind::Text => {}
+        }
+    }
+    for response in &mut operation.responses {
+        if let ResponseBody::Json(ty) = &mut response.body {
+            rewrite_ref(ty, remap);
+        }
+    }
+    if let Some(pagination) = &mut operation.pagination {
+        pagination.page_type = remap(pagination.page_type);
+        rewrite_ref(&mut pagination.item, remap);
+    }
+}
