@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Round-trips every valid example of the public specs (tests/data/specs) and of spec/rescale.yaml
+# Round-trips every valid example of the public specs (tests/data/specs, gzipped ones unpacked into
+# the target dir) and of spec/rescale.yaml
 # through the generated models: each example the spec gives for a JSON answer or a schema is first
 # checked against its schema (invalid ones are counted and skipped), then decoded into its
 # generated type and encoded again, which must give the same JSON. Fails on any difference.
@@ -30,11 +31,11 @@ cmp -s "$scratch/Cargo.toml.new" "$scratch/Cargo.toml" || mv "$scratch/Cargo.tom
 rm -f "$scratch/Cargo.toml.new"
 [ -f "$scratch/Cargo.lock" ] || cp "$repo/Cargo.lock" "$scratch/Cargo.lock"
 
+# shellcheck source=public-specs.sh
+source "$repo/scripts/public-specs.sh"
 specs=()
-for spec in "$repo/spec/rescale.yaml" "$specs_dir"/*.yaml "$specs_dir"/*.json; do
-  [ -f "$spec" ] || continue
-  case "$(basename "$spec")" in *"$filter"*) specs+=("$spec") ;; esac
-done
+case rescale.yaml in *"$filter"*) specs+=("$repo/spec/rescale.yaml") ;; esac
+specs+=("${public_specs[@]}")
 [ "${#specs[@]}" -gt 0 ] || { echo "no spec matches \`$filter\`" >&2; exit 2; }
 
 # Python with PyYAML and jsonschema: the system's, else the venv spec/validate.sh makes (its
