@@ -1,7 +1,7 @@
 //! The client side: `API` facts, one `Client` method and one request builder per operation.
 
 use super::code::{self, Code, string_lit};
-use super::{docs, is_scalar, resolved, type_name};
+use super::{docs, is_scalar, operation_features, resolved, type_features, type_name};
 use crate::Config;
 use crate::ir::{
     Api, Body, BodyKind, Docs, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody,
@@ -20,7 +20,14 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     code.blank();
     code.line("/// One request builder per operation: set optional parameters, then `send()`.");
     code.open("pub mod builders {");
-    code.line("#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]");
+    if api.features.is_some() {
+        // With only some features on, the imports below may have no user left.
+        code.line(
+            "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated, unused_imports)]",
+        );
+    } else {
+        code.line("#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]");
+    }
     code.blank();
     // Written in case the builders name a type; removed below if none does (an unused import
     // would be a warning in the user's build).
@@ -32,10 +39,12 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     } else {
         code.linef(format_args!("use {rt} as runtime;"));
     }
-    for op in &api.operations {
+    for (index, op) in api.operations.iter().enumerate() {
         code.blank();
+        code.set_cfg(&operation_features(api, index));
         builder(api, op, code);
     }
+    code.set_cfg(&[]);
     page_impls(api, code);
     if !code.written_since_contains(builders_start, "types::") {
         code.remove(use_types..builders_start);
@@ -99,11 +108,14 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
     code.enter();
     code.line("&self.inner");
     code.close("}");
-    for m in methods {
+    for (index, m) in methods.iter().enumerate() {
         code.blank();
+        code.set_cfg(&operation_features(api, index));
+        code.cfg_line();
         m.write_attributes(code);
         m.write_definition(code, "pub ");
     }
+    code.set_cfg(&[]);
     code.close("}");
     code.blank();
     code.doc(&docs::plain(
@@ -1117,6 +1129,7 @@ fn page_impls(api: &Api, code: &mut Code) {
             _ => format!("self.{items}.flatten().unwrap_or_default()"),
         };
         code.blank();
+        code.set_cfg(&type_features(api, p.page_type));
         code.open_itemf(format_args!("impl runtime::Page for types::{page}"));
         code.linef(format_args!("type Item = {item};"));
         code.blank();
@@ -1128,6 +1141,7 @@ fn page_impls(api: &Api, code: &mut Code) {
         code.line(&items_expr);
         code.close("}");
         code.close("}");
+        code.set_cfg(&[]);
     }
 }
 

@@ -23,6 +23,10 @@ pub(crate) const CHAIN_WIDTH: usize = 60;
 pub(crate) struct Code {
     out: String,
     depth: usize,
+    /// The `#[cfg(...)]` line every item opened at depth [`Code::cfg_depth`] starts with (the
+    /// cargo features of the type or operation being written), if any.
+    cfg: Option<String>,
+    cfg_depth: usize,
 }
 
 impl Code {
@@ -31,6 +35,26 @@ impl Code {
         Code {
             out: String::with_capacity(capacity),
             depth: 0,
+            cfg: None,
+            cfg_depth: 0,
+        }
+    }
+
+    /// Makes every item opened from now on at the current depth start with a `#[cfg]` for
+    /// `features` (any of them), until the next call; an empty list writes none.
+    pub(crate) fn set_cfg(&mut self, features: &[&str]) {
+        self.cfg = (!features.is_empty()).then(|| cfg_attr(self.indent(), features));
+        self.cfg_depth = self.depth;
+    }
+
+    /// Writes the `#[cfg]` line set by [`Code::set_cfg`], for an item written without
+    /// [`Code::open_itemf`] (a one-line item, or one whose attributes come first).
+    pub(crate) fn cfg_line(&mut self) {
+        if self.depth == self.cfg_depth
+            && let Some(cfg) = self.cfg.take()
+        {
+            self.line(&cfg);
+            self.cfg = Some(cfg);
         }
     }
 
@@ -102,13 +126,16 @@ impl Code {
         }
     }
 
-    /// [`Code::open_item`] for a header given as `format_args!`.
+    /// Writes the header of an item given as `format_args!` (`impl X for Y`, `pub struct Y`
+    /// ...) and its opening brace, then indents; first the `#[cfg]` line set by
+    /// [`Code::set_cfg`], if any.
     pub(crate) fn open_itemf(&mut self, header: std::fmt::Arguments<'_>) {
+        self.cfg_line();
         // rustfmt lets the brace of an item header reach one column past the limit (measured).
         if self.try_line(header, " {", 1) {
             self.depth += 1;
         } else {
-            self.open_item(&header.to_string());
+            self.item_header(&header.to_string());
         }
     }
 
@@ -123,10 +150,9 @@ impl Code {
         self.depth += 1;
     }
 
-    /// Writes the header of an item (`impl X for Y`, `pub struct Y` ...) and its opening brace,
-    /// then indents. A header too long for one line is broken as rustfmt does: the brace on a
-    /// line of its own, and `for Y` of a trait impl on its own line too.
-    pub(crate) fn open_item(&mut self, header: &str) {
+    /// The header of [`Code::open_itemf`] when it does not fit on one line, broken as rustfmt
+    /// does: the brace on a line of its own, and `for Y` of a trait impl on its own line too.
+    fn item_header(&mut self, header: &str) {
         // rustfmt lets the brace of an item header reach one column past the limit (measured).
         if self.indent() + width(header) + 2 <= MAX_WIDTH + 1 {
             self.line(&format!("{header} {{"));
@@ -298,6 +324,25 @@ pub(crate) fn params(indent: usize, head: &str, items: &[String], tail: &str) ->
             format!("{before}{without_brace}\n{{")
         }
         _ => text,
+    }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ...))]` for several features: on one
+/// line when `any(...)` is at most [`ATTR_WIDTH`] wide, else one feature per line without a
+/// trailing comma (rustfmt's layout, measured).
+pub(crate) fn cfg_attr(indent: usize, features: &[&str]) -> String {
+    let items: Vec<String> = features
+        .iter()
+        .map(|feature| format!("feature = \"{feature}\""))
+        .collect();
+    if let [only] = items.as_slice() {
+        return format!("#[cfg({only})]");
+    }
+    let joined = items.join(", ");
+    if width(&joined) + 5 <= ATTR_WIDTH && indent + width(&joined) + 13 <= MAX_WIDTH {
+        format!("#[cfg(any({joined}))]")
+    } else {
+        format!("#[cfg(any(\n    {}\n))]", items.join(",\n    "))
     }
 }
 

@@ -1,14 +1,21 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::code::{self, Code, string_lit};
-use super::{docs, type_name};
+use super::{docs, type_features, type_name};
 use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// Writes the `types` module.
 pub(crate) fn emit(api: &Api, code: &mut Code) {
     code.line("/// The API's data types, one per schema of the spec.");
     code.open("pub mod types {");
-    code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+    if api.features.is_some() {
+        // With only some features on, the decoding helpers below may have no user left.
+        code.line(
+            "#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated, dead_code)]",
+        );
+    } else {
+        code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+    }
     if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
         code.blank();
         code.line(
@@ -54,10 +61,12 @@ pub(crate) fn emit(api: &Api, code: &mut Code) {
         code.line("serde_json::from_value(value).map_err(E::custom)");
         code.close("}");
     }
-    for def in &api.types {
+    for (index, def) in api.types.iter().enumerate() {
         code.blank();
+        code.set_cfg(&type_features(api, index));
         type_def(api, def, code);
     }
+    code.set_cfg(&[]);
     code.close("}");
 }
 
@@ -82,6 +91,7 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Enum(e) => enumeration(name, e, code),
         TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
+            code.cfg_line();
             code.linef(format_args!(
                 "pub type {name} = {};",
                 type_name(api, ty, true)
@@ -90,6 +100,7 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Newtype(ty) => {
             code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
             code.line("#[serde(transparent)]");
+            code.cfg_line();
             code.linef(format_args!(
                 "pub struct {name}(pub {});",
                 type_name(api, ty, true)
