@@ -26,7 +26,9 @@ cargo build --quiet -p openapi-gen --bin openapi-gen --manifest-path "$repo/Carg
 mkdir -p "$scratch/crates"
 # The workspace of the generated crates, with the repo's lock file so the dependency versions are
 # the ones the runtime is tested with.
-printf '[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n' > "$scratch/Cargo.toml.new"
+# No debug info: the tests are only run, never debugged. Without it GitHub's crate and test build
+# in 2.0 min instead of 3.3 and take 0.7 GB of disk instead of 1.6 (dependencies included).
+printf '[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n\n[profile.dev]\ndebug = false\n' > "$scratch/Cargo.toml.new"
 cmp -s "$scratch/Cargo.toml.new" "$scratch/Cargo.toml" || mv "$scratch/Cargo.toml.new" "$scratch/Cargo.toml"
 rm -f "$scratch/Cargo.toml.new"
 [ -f "$scratch/Cargo.lock" ] || cp "$repo/Cargo.lock" "$scratch/Cargo.lock"
