@@ -2,27 +2,67 @@
 //!
 //! The emitter writes text directly instead of building a token stream and pretty-printing it:
 //! parsing and printing a whole client took 70 to 80% of the generation time (see
-//! `BENCHMARKS.md`). To keep the output reading like formatted code, the few layout decisions
-//! the emitter needs follow rustfmt's defaults: lines of at most [`MAX_WIDTH`] columns, argument
-//! and array lists on one line up to [`LIST_WIDTH`], struct literals up to [`STRUCT_LIT_WIDTH`],
+//! `BENCHMARKS.md`). To keep the output reading like formatted code, every layout decision lives
+//! here and follows rustfmt's defaults: lines of at most [`MAX_WIDTH`] columns, argument and
+//! array lists on one line up to [`LIST_WIDTH`], struct literals up to [`STRUCT_LIT_WIDTH`],
 //! attribute arguments up to [`ATTR_WIDTH`], method chains up to [`CHAIN_WIDTH`]; longer ones
-//! one item per line.
+//! one item per line. The emitter says what to write (an item, a call, a match arm); [`Code`]
+//! decides where the lines break.
+//!
+//! Blocks are balanced by construction: the only way to indent is [`Code::block`] and its
+//! relatives, which write the opening line, run a closure for the contents and write the closing
+//! brace. Text written with [`Code::line`] must hold balanced brackets of its own; in debug builds
+//! (the tests) the writer checks that and panics on a line that opens or closes a block by hand.
+
+use std::fmt::{self, Write as _};
 
 /// rustfmt's `max_width`.
-pub(crate) const MAX_WIDTH: usize = 100;
+const MAX_WIDTH: usize = 100;
 /// rustfmt's `fn_call_width` and `array_width`.
-pub(crate) const LIST_WIDTH: usize = 60;
+const LIST_WIDTH: usize = 60;
 /// rustfmt's `struct_lit_width`.
-pub(crate) const STRUCT_LIT_WIDTH: usize = 18;
+const STRUCT_LIT_WIDTH: usize = 18;
 /// rustfmt's `attr_fn_like_width`.
-pub(crate) const ATTR_WIDTH: usize = 70;
+const ATTR_WIDTH: usize = 70;
 /// rustfmt's `chain_width`.
-pub(crate) const CHAIN_WIDTH: usize = 60;
+const CHAIN_WIDTH: usize = 60;
+/// Columns of one indentation level.
+const INDENT: usize = 4;
 
 /// Source text under construction, with the current indentation depth.
 pub(crate) struct Code {
     out: String,
     depth: usize,
+}
+
+/// The return type of a function written by [`Code::function`].
+#[derive(Clone, Copy)]
+pub(crate) enum Returns<'a> {
+    /// `-> Type`.
+    Type(&'a str),
+    /// `-> Result<ok, error>`, which rustfmt breaks inside its generics when it is too long.
+    Result(&'a str, &'a str),
+}
+
+/// A field of a struct literal written by [`Code::struct_lit`].
+pub(crate) enum FieldInit {
+    /// `name: value`, `name` or `name: None`, as written.
+    Text(String),
+    /// `name: &[Path { fields }, ...]`: a slice of struct literals (each a path and its fields).
+    StructSlice {
+        /// The field name.
+        name: &'static str,
+        /// Each element's path and fields.
+        structs: Vec<(String, Vec<String>)>,
+    },
+}
+
+/// A call `head(argument)` as an element of an array (see [`Code::call_with_array`]).
+pub(crate) struct ArrayCall {
+    /// The callee and its opening parenthesis: `runtime::PathPart::Literal(`.
+    pub(crate) head: &'static str,
+    /// The single argument.
+    pub(crate) argument: String,
 }
 
 impl Code {
@@ -35,55 +75,136 @@ impl Code {
     }
 
     /// The column at which a line written now starts.
-    pub(crate) fn indent(&self) -> usize {
-        self.depth * 4
+    fn indent(&self) -> usize {
+        self.depth * INDENT
     }
 
-    /// Writes `text` at the current depth. Lines after the first (a layout from [`list`] or
-    /// [`chain`]) keep their indentation relative to the first.
+    /// Writes `text` at the current depth. Lines after the first (a template, or a layout of
+    /// this module) keep their indentation relative to the first; empty lines stay empty.
     pub(crate) fn line(&mut self, text: &str) {
-        for line in text.split('\n') {
-            if !line.is_empty() {
-                for _ in 0..self.depth {
-                    self.out.push_str("    ");
-                }
-                self.out.push_str(line);
-            }
-            self.out.push('\n');
-        }
+        self.linef(format_args!("{text}"));
     }
 
-    /// Writes formatted text at the current depth without an intermediate `String` (the common
-    /// case: most lines of a client are built with `format_args!`).
-    pub(crate) fn linef(&mut self, args: std::fmt::Arguments<'_>) {
-        use std::fmt::Write as _;
+    /// Writes formatted text at the current depth (see [`Code::line`]): a line, or a template of
+    /// several lines whose holes are the `format_args!` arguments. Formats straight into the
+    /// output, indenting as it goes.
+    pub(crate) fn linef(&mut self, args: fmt::Arguments<'_>) {
         let start = self.out.len();
+        let mut writer = Indented {
+            out: &mut self.out,
+            depth: self.depth,
+            at_line_start: true,
+        };
+        // Writing to a `String` cannot fail.
+        let _ = writer.write_fmt(args);
+        self.out.push('\n');
+        check_balanced(&self.out[start..]);
+    }
+
+    /// An empty line.
+    pub(crate) fn blank(&mut self) {
+        self.out.push('\n');
+    }
+
+    /// Writes `header {`, then what `body` writes one level deeper, then `}`.
+    pub(crate) fn block(&mut self, header: fmt::Arguments<'_>, body: impl FnOnce(&mut Code)) {
+        let start = self.out.len();
+        let mut writer = Indented {
+            out: &mut self.out,
+            depth: self.depth,
+            at_line_start: true,
+        };
+        let _ = writer.write_fmt(header);
+        self.out.push_str(" {\n");
+        check_balanced(&self.out[start..self.out.len() - 3]);
+        self.inside(body);
+    }
+
+    /// Writes the contents of a block one level deeper, then its closing `}`.
+    fn inside(&mut self, body: impl FnOnce(&mut Code)) {
+        self.depth += 1;
+        body(self);
+        self.depth -= 1;
         for _ in 0..self.depth {
             self.out.push_str("    ");
         }
-        let text_start = self.out.len();
-        // Writing to a `String` cannot fail.
-        let _ = self.out.write_fmt(args);
-        if self.out[text_start..].contains('\n') {
-            // Several lines: indent each of them.
-            let text = self.out.split_off(text_start);
-            self.out.truncate(start);
-            self.line(&text);
-        } else {
-            self.out.push('\n');
+        self.out.push_str("}\n");
+    }
+
+    /// An item (`impl X for Y`, `pub struct Y` ...) with its contents: [`Code::block`], but a
+    /// header too long for one line is broken as rustfmt does: the brace on a line of its own,
+    /// and `for Y` of a trait impl on its own line too.
+    pub(crate) fn item(&mut self, header: fmt::Arguments<'_>, body: impl FnOnce(&mut Code)) {
+        // rustfmt lets the brace of an item header reach one column past the limit (measured).
+        if self.try_line(header, " {", 1) {
+            self.inside(body);
+            return;
         }
+        let header = header.to_string();
+        if let Some((head, ty)) = header.split_once(" for ") {
+            self.linef(format_args!("{head}\n    for {ty}"));
+        } else {
+            self.line(&header);
+        }
+        self.brace_line();
+        self.inside(body);
+    }
+
+    /// A `{` on a line of its own (after a header rustfmt broke).
+    fn brace_line(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        self.out.push_str("{\n");
+    }
+
+    /// A function: `head(params) -> returns {`, the contents, `}`. The parameters stay on the
+    /// header's line when the whole signature fits, else go one a line; when even the line of
+    /// the return type is too long, the brace goes on a line of its own.
+    pub(crate) fn function(
+        &mut self,
+        head: &str,
+        params: &[String],
+        returns: Returns<'_>,
+        body: impl FnOnce(&mut Code),
+    ) {
+        let tail = match returns {
+            Returns::Type(ty) => format!(") -> {ty} {{"),
+            // As with item headers, rustfmt lets `) -> Result<ok, error>` reach one column past
+            // the limit (measured).
+            Returns::Result(ok, error)
+                if self.indent() + width(") -> Result<, >") + width(ok) + width(error)
+                    <= MAX_WIDTH + 1 =>
+            {
+                format!(") -> Result<{ok}, {error}> {{")
+            }
+            // rustfmt breaks a return type too long for its line inside the generics.
+            Returns::Result(ok, error) => format!(") -> Result<\n    {ok},\n    {error},\n> {{"),
+        };
+        let indent = self.indent();
+        let text = list(indent, head, params, &tail, MAX_WIDTH, true);
+        match (text.rsplit_once('\n'), tail.strip_suffix(" {")) {
+            // rustfmt counts the indentation twice here (measured: at depth 2 a 93-column line
+            // already moves the brace), so the same is done to match it.
+            (Some((_, last)), Some(without_brace)) if 2 * indent + width(last) > MAX_WIDTH => {
+                let (before, _) = text.split_at(text.len() - last.len());
+                self.linef(format_args!("{before}{without_brace}"));
+                self.brace_line();
+            }
+            _ => {
+                let without_brace = &text[..text.len() - 2];
+                self.linef(format_args!("{without_brace}"));
+                self.out.truncate(self.out.len() - 1);
+                self.out.push_str(" {\n");
+            }
+        }
+        self.inside(body);
     }
 
     /// Writes `args` + `tail` as one line when it fits in [`MAX_WIDTH`] + `slack` columns and
     /// returns `true`; otherwise writes nothing and returns `false`. Formats straight into the
     /// output: no temporary `String` for the common case.
-    pub(crate) fn try_line(
-        &mut self,
-        args: std::fmt::Arguments<'_>,
-        tail: &str,
-        slack: usize,
-    ) -> bool {
-        use std::fmt::Write as _;
+    fn try_line(&mut self, args: fmt::Arguments<'_>, tail: &str, slack: usize) -> bool {
         let start = self.out.len();
         for _ in 0..self.depth {
             self.out.push_str("    ");
@@ -102,42 +223,6 @@ impl Code {
         }
     }
 
-    /// [`Code::open_item`] for a header given as `format_args!`.
-    pub(crate) fn open_itemf(&mut self, header: std::fmt::Arguments<'_>) {
-        // rustfmt lets the brace of an item header reach one column past the limit (measured).
-        if self.try_line(header, " {", 1) {
-            self.depth += 1;
-        } else {
-            self.open_item(&header.to_string());
-        }
-    }
-
-    /// Writes `text` (which ends with `{` or another opener) and indents what follows.
-    pub(crate) fn open(&mut self, text: &str) {
-        self.line(text);
-        self.depth += 1;
-    }
-
-    /// Indents what follows, after a line that opened a block (written by [`list`]).
-    pub(crate) fn enter(&mut self) {
-        self.depth += 1;
-    }
-
-    /// Writes the header of an item (`impl X for Y`, `pub struct Y` ...) and its opening brace,
-    /// then indents. A header too long for one line is broken as rustfmt does: the brace on a
-    /// line of its own, and `for Y` of a trait impl on its own line too.
-    pub(crate) fn open_item(&mut self, header: &str) {
-        // rustfmt lets the brace of an item header reach one column past the limit (measured).
-        if self.indent() + width(header) + 2 <= MAX_WIDTH + 1 {
-            self.line(&format!("{header} {{"));
-        } else if let Some((head, ty)) = header.split_once(" for ") {
-            self.line(&format!("{head}\n    for {ty}\n{{"));
-        } else {
-            self.line(&format!("{header}\n{{"));
-        }
-        self.depth += 1;
-    }
-
     /// Writes `lead` (`pub name:`) and `ty` + `tail` after it: on one line when it fits, else
     /// the type on the next line, else the outer type's generic argument on a line of its own
     /// (rustfmt's layouts for a long field).
@@ -145,43 +230,113 @@ impl Code {
         if self.try_line(format_args!("{lead} {ty}"), tail, 0) {
             return;
         }
-        let indent = self.indent();
-        let text = if indent + 4 + width(ty) + width(tail) <= MAX_WIDTH {
-            format!("{lead}\n    {ty}{tail}")
+        if self.indent() + INDENT + width(ty) + width(tail) <= MAX_WIDTH {
+            self.linef(format_args!("{lead}\n    {ty}{tail}"));
         } else if let Some((outer, inner)) = ty.split_once('<')
             && let Some(inner) = inner.strip_suffix('>')
         {
-            format!("{lead} {outer}<\n    {inner},\n>{tail}")
+            self.linef(format_args!("{lead} {outer}<\n    {inner},\n>{tail}"));
         } else {
-            format!("{lead} {ty}{tail}")
-        };
+            self.linef(format_args!("{lead} {ty}{tail}"));
+        }
+    }
+
+    /// A match arm `pattern => value,`, with the value in a block on its own line when the arm
+    /// is too long for one (rustfmt's layout).
+    pub(crate) fn arm(&mut self, pattern: &str, value: &str) {
+        if !self.try_line(format_args!("{pattern} => {value},"), "", 0) {
+            self.block(format_args!("{pattern} =>"), |code| code.line(value));
+        }
+    }
+
+    /// A statement `head(args)tail` (`tail` closes the call: `);`, `)?;`): the arguments on one
+    /// line when they fit in [`LIST_WIDTH`], else one a line with a trailing comma.
+    pub(crate) fn call(&mut self, head: &str, args: &[String], tail: &str) {
+        let text = list(self.indent(), head, args, tail, LIST_WIDTH, true);
         self.line(&text);
     }
 
-    /// Ends the indentation of the last [`Code::open`] and writes `text` (`}`, `};` ...).
-    pub(crate) fn close(&mut self, text: &str) {
-        self.depth = self.depth.saturating_sub(1);
-        self.line(text);
+    /// [`Code::call`] whose last argument is an array of calls (`&[f(a), g(b)]`). A sole
+    /// element too long for the array's line is written inside the brackets (`&[f(` ... `)]`),
+    /// and, one a line, an element too long for its line breaks its argument onto the next.
+    pub(crate) fn call_with_array(
+        &mut self,
+        head: &str,
+        args: &[String],
+        array: &[ArrayCall],
+        tail: &str,
+    ) {
+        let array_indent = self.indent() + INDENT;
+        let array_text = match array {
+            [only] if width(only.head) + width(&only.argument) + 1 > LIST_WIDTH => list(
+                array_indent,
+                &format!("&[{}", only.head),
+                std::slice::from_ref(&only.argument),
+                ")]",
+                0,
+                true,
+            ),
+            _ => {
+                let elements: Vec<String> = array
+                    .iter()
+                    .map(|element| {
+                        let one_line = format!("{}{})", element.head, element.argument);
+                        if array_indent + INDENT + width(&one_line) + 1 > MAX_WIDTH {
+                            format!("{}\n    {},\n)", element.head, element.argument)
+                        } else {
+                            one_line
+                        }
+                    })
+                    .collect();
+                list(array_indent, "&[", &elements, "]", LIST_WIDTH, true)
+            }
+        };
+        let mut all = args.to_vec();
+        all.push(array_text);
+        self.call(head, &all, tail);
     }
 
-    /// The current end of the text, to look back at what was written after it.
-    pub(crate) fn mark(&self) -> usize {
-        self.out.len()
+    /// Arguments of an attribute (`#[serde(a, b)]`): one per line, without a trailing comma,
+    /// when they are longer than [`ATTR_WIDTH`].
+    pub(crate) fn attr(&mut self, head: &str, items: &[String], tail: &str) {
+        let text = list(self.indent(), head, items, tail, ATTR_WIDTH, false);
+        self.line(&text);
     }
 
-    /// Whether the text written since `mark` contains `needle`.
-    pub(crate) fn written_since_contains(&self, mark: usize, needle: &str) -> bool {
-        self.out[mark..].contains(needle)
+    /// A struct literal `head { fields }tail` as a line of its own.
+    pub(crate) fn struct_lit(&mut self, head: &str, fields: &[FieldInit], tail: &str) {
+        let field_indent = self.indent() + INDENT;
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|field| match field {
+                FieldInit::Text(text) => text.clone(),
+                FieldInit::StructSlice { name, structs } => {
+                    struct_slice(field_indent, name, structs)
+                }
+            })
+            .collect();
+        let text = struct_lit(self.indent(), head, &fields, tail);
+        self.line(&text);
     }
 
-    /// Removes the text between two marks (a line written in case it was needed).
-    pub(crate) fn remove(&mut self, range: std::ops::Range<usize>) {
-        self.out.replace_range(range, "");
-    }
-
-    /// An empty line.
-    pub(crate) fn blank(&mut self) {
-        self.out.push('\n');
+    /// A statement or expression that is a method chain `head root.a().b()tail`: on one line
+    /// when the chain is at most [`CHAIN_WIDTH`] wide and the line fits, otherwise one `.call`
+    /// a line under the root.
+    pub(crate) fn chain(&mut self, head: &str, root: &str, calls: &[&str], tail: &str) {
+        let one_line: String = std::iter::once(root).chain(calls.iter().copied()).collect();
+        if width(&one_line) <= CHAIN_WIDTH
+            && self.indent() + width(head) + width(&one_line) + width(tail) <= MAX_WIDTH
+        {
+            self.linef(format_args!("{head}{one_line}{tail}"));
+            return;
+        }
+        let mut text = format!("{head}{root}");
+        for call in calls {
+            text.push_str("\n    ");
+            text.push_str(call);
+        }
+        text.push_str(tail);
+        self.line(&text);
     }
 
     /// `///` lines. Bare carriage returns are not allowed in doc comments (they become spaces)
@@ -222,9 +377,101 @@ impl Code {
         self.out.push('\n');
     }
 
-    /// The text written so far.
+    /// The text written. Every block is closed: blocks only exist inside [`Code::block`] and
+    /// its relatives, which cannot return without closing them.
     pub(crate) fn finish(self) -> String {
         self.out
+    }
+}
+
+/// A `fmt::Write` into the output that indents every non-empty line by `depth` levels.
+struct Indented<'a> {
+    out: &'a mut String,
+    depth: usize,
+    at_line_start: bool,
+}
+
+impl fmt::Write for Indented<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for (index, piece) in text.split('\n').enumerate() {
+            if index > 0 {
+                self.out.push('\n');
+                self.at_line_start = true;
+            }
+            if piece.is_empty() {
+                continue;
+            }
+            if self.at_line_start {
+                for _ in 0..self.depth {
+                    self.out.push_str("    ");
+                }
+                self.at_line_start = false;
+            }
+            self.out.push_str(piece);
+        }
+        Ok(())
+    }
+}
+
+/// In debug builds (the tests), panics when `text` does not close every bracket it opens or
+/// closes one it did not open: a block opened or closed by hand instead of with
+/// [`Code::block`], a bug of the emitter. Brackets in string literals and comments do not count.
+#[cfg(debug_assertions)]
+fn check_balanced(text: &str) {
+    if let Err(problem) = bracket_balance(text) {
+        panic!("code writer: {problem} in {text:?} (blocks are written with `Code::block`)");
+    }
+}
+
+/// Release builds skip the check: the tests run every path of the emitter in debug builds.
+#[cfg(not(debug_assertions))]
+fn check_balanced(_text: &str) {}
+
+/// `Ok` when the brackets of `text` outside string literals and comments are balanced, else
+/// which one is not.
+#[cfg_attr(not(debug_assertions), allow(dead_code))]
+fn bracket_balance(text: &str) -> Result<(), String> {
+    let mut open = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // A string literal: skip to its end, escapes included.
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                // A comment: skip to the end of the line.
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => open.push(c),
+            ')' | ']' | '}' => {
+                let expected = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if open.pop() != Some(expected) {
+                    return Err(format!("`{c}` closes nothing this text opened"));
+                }
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(c) => Err(format!("`{c}` is not closed")),
+        None => Ok(()),
     }
 }
 
@@ -235,7 +482,7 @@ fn is_bidi_control(c: char) -> bool {
 
 /// Width of `text` in columns (characters; the emitter writes no wide characters outside
 /// string literals and comments).
-pub(crate) fn width(text: &str) -> usize {
+fn width(text: &str) -> usize {
     text.chars().count()
 }
 
@@ -243,7 +490,7 @@ pub(crate) fn width(text: &str) -> usize {
 /// and the line in [`MAX_WIDTH`] (starting at column `indent`); otherwise `head`, one item a line
 /// (indented one level, followed by a comma, the last one only if `trailing_comma`), and `tail`.
 /// Items may be multi-line.
-pub(crate) fn list(
+fn list(
     indent: usize,
     head: &str,
     items: &[String],
@@ -280,36 +527,9 @@ pub(crate) fn list(
     out
 }
 
-/// Arguments of a call or elements of an array: `head(a, b)tail` or one per line with a
-/// trailing comma.
-pub(crate) fn args(indent: usize, head: &str, items: &[String], tail: &str) -> String {
-    list(indent, head, items, tail, LIST_WIDTH, true)
-}
-
-/// Parameters of a function signature: on one line when the whole signature fits, otherwise
-/// one a line; when even `) -> Return {` is too long, the brace goes on a line of its own.
-pub(crate) fn params(indent: usize, head: &str, items: &[String], tail: &str) -> String {
-    let text = list(indent, head, items, tail, MAX_WIDTH, true);
-    match (text.rsplit_once('\n'), tail.strip_suffix(" {")) {
-        // rustfmt counts the indentation twice here (measured: at depth 2 a 93-column line
-        // already moves the brace), so the same is done to match it.
-        (Some((_, last)), Some(without_brace)) if 2 * indent + width(last) > MAX_WIDTH => {
-            let (before, _) = text.split_at(text.len() - last.len());
-            format!("{before}{without_brace}\n{{")
-        }
-        _ => text,
-    }
-}
-
-/// Arguments of an attribute (`#[serde(a, b)]`): one per line, without a trailing comma, when
-/// they are longer than [`ATTR_WIDTH`].
-pub(crate) fn attr(indent: usize, head: &str, items: &[String], tail: &str) -> String {
-    list(indent, head, items, tail, ATTR_WIDTH, false)
-}
-
-/// A struct literal `name { a, b: c }`: on one line only when its fields are at most
-/// [`STRUCT_LIT_WIDTH`] wide.
-pub(crate) fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &str) -> String {
+/// A struct literal `head { a, b: c }tail` starting at column `indent`: on one line only when
+/// its fields are at most [`STRUCT_LIT_WIDTH`] wide.
+fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &str) -> String {
     if fields.is_empty() {
         return format!("{head} {{}}{tail}");
     }
@@ -325,7 +545,7 @@ pub(crate) fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &st
         .iter()
         .map(|field| match field.split_once(": ") {
             Some((name, value))
-                if !field.contains('\n') && indent + 4 + width(field) + 1 > MAX_WIDTH =>
+                if !field.contains('\n') && indent + INDENT + width(field) + 1 > MAX_WIDTH =>
             {
                 format!("{name}:\n    {value}")
             }
@@ -342,22 +562,19 @@ pub(crate) fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &st
     )
 }
 
-/// A method chain `head root.a().b()tail`: on one line when the chain is at most
-/// [`CHAIN_WIDTH`] wide and the line fits, otherwise one `.call` a line under the root.
-pub(crate) fn chain(indent: usize, head: &str, root: &str, calls: &[&str], tail: &str) -> String {
-    let one_line: String = std::iter::once(root).chain(calls.iter().copied()).collect();
-    if width(&one_line) <= CHAIN_WIDTH
-        && indent + width(head) + width(&one_line) + width(tail) <= MAX_WIDTH
-    {
-        return format!("{head}{one_line}{tail}");
+/// The field `name: &[Path { fields }, ...]` of a struct literal, starting at column `indent`. A
+/// single element is written inside the brackets as rustfmt does (`&[Info {` ... `}]`), several
+/// one a line.
+fn struct_slice(indent: usize, name: &str, structs: &[(String, Vec<String>)]) -> String {
+    let head = format!("{name}: &[");
+    if let [(path, fields)] = structs {
+        return struct_lit(indent, &format!("{head}{path}"), fields, "]");
     }
-    let mut out = format!("{head}{root}");
-    for call in calls {
-        out.push_str("\n    ");
-        out.push_str(call);
-    }
-    out.push_str(tail);
-    out
+    let items: Vec<String> = structs
+        .iter()
+        .map(|(path, fields)| struct_lit(indent + INDENT, path, fields, ""))
+        .collect();
+    list(indent, &head, &items, "]", LIST_WIDTH, true)
 }
 
 /// A Rust string literal holding `text` (`Debug` of a `str` is valid literal syntax; plain
@@ -384,17 +601,27 @@ mod tests {
         items.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    /// What `write` writes into an empty writer at depth `depth`.
+    fn written(depth: usize, write: impl FnOnce(&mut Code)) -> String {
+        let mut code = Code::with_capacity(0);
+        code.depth = depth;
+        write(&mut code);
+        code.finish()
+    }
+
     #[test]
     fn short_lists_stay_on_one_line() {
-        assert_eq!(args(4, "foo(", &strings(&["a", "b"]), ");"), "foo(a, b);");
         assert_eq!(
-            attr(
-                4,
+            written(1, |code| code.call("foo(", &strings(&["a", "b"]), ");")),
+            "    foo(a, b);\n"
+        );
+        assert_eq!(
+            written(1, |code| code.attr(
                 "#[serde(",
                 &strings(&["rename = \"x\"", "default"]),
                 ")]"
-            ),
-            "#[serde(rename = \"x\", default)]"
+            )),
+            "    #[serde(rename = \"x\", default)]\n"
         );
     }
 
@@ -403,14 +630,18 @@ mod tests {
         let a = "a".repeat(40);
         let b = "b".repeat(21);
         assert_eq!(
-            args(0, "foo(", &[a.clone(), b.clone()], ")?;"),
-            format!("foo(\n    {a},\n    {b},\n)?;")
+            written(0, |code| code.call("foo(", &[a.clone(), b.clone()], ")?;")),
+            format!("foo(\n    {a},\n    {b},\n)?;\n")
         );
         // Attributes allow 70 columns and take no trailing comma.
         let b = "b".repeat(31);
         assert_eq!(
-            attr(0, "#[serde(", &[a.clone(), b.clone()], ")]"),
-            format!("#[serde(\n    {a},\n    {b}\n)]")
+            written(0, |code| code.attr(
+                "#[serde(",
+                &[a.clone(), b.clone()],
+                ")]"
+            )),
+            format!("#[serde(\n    {a},\n    {b}\n)]\n")
         );
     }
 
@@ -418,9 +649,9 @@ mod tests {
     fn nested_multi_line_items_are_indented() {
         let inner = "Self {\n    a: None,\n}".to_owned();
         assert_eq!(
-            args(0, "foo(", &[inner, "x".repeat(70)], ")"),
+            written(0, |code| code.call("foo(", &[inner, "x".repeat(70)], ")")),
             format!(
-                "foo(\n    Self {{\n        a: None,\n    }},\n    {},\n)",
+                "foo(\n    Self {{\n        a: None,\n    }},\n    {},\n)\n",
                 "x".repeat(70)
             )
         );
@@ -428,13 +659,40 @@ mod tests {
 
     #[test]
     fn a_long_return_type_pushes_the_brace_down() {
-        let ret = format!(") -> Result<{}, Error> {{", "T".repeat(90));
+        let ty = format!("Result<{}, Error>", "T".repeat(90));
         assert_eq!(
-            params(0, "fn send(", &strings(&["self"]), &ret),
+            written(0, |code| code.function(
+                "fn send(",
+                &strings(&["self"]),
+                Returns::Type(&ty),
+                |_| {}
+            )),
+            format!("fn send(\n    self,\n) -> {ty}\n{{\n}}\n")
+        );
+    }
+
+    #[test]
+    fn a_long_result_breaks_inside_its_generics() {
+        let ok = "T".repeat(80);
+        assert_eq!(
+            written(1, |code| code.function(
+                "fn send(",
+                &strings(&["self"]),
+                Returns::Result(&ok, "Error"),
+                |code| code.line("todo()")
+            )),
             format!(
-                "fn send(\n    self,\n) -> Result<{}, Error>\n{{",
-                "T".repeat(90)
+                "    fn send(\n        self,\n    ) -> Result<\n        {ok},\n        Error,\n    > {{\n        todo()\n    }}\n"
             )
+        );
+        assert_eq!(
+            written(0, |code| code.function(
+                "fn send(",
+                &strings(&["self"]),
+                Returns::Result("T", "E"),
+                |_| {}
+            )),
+            "fn send(self) -> Result<T, E> {\n}\n"
         );
     }
 
@@ -452,28 +710,150 @@ mod tests {
     }
 
     #[test]
-    fn long_chains_break_before_each_call() {
-        // rustfmt keeps a 60-column chain on one line and breaks a 61-column one.
+    fn a_slice_of_one_struct_opens_inside_its_brackets() {
+        let one = vec![("Info".to_owned(), strings(&["name: \"a long name\""]))];
         assert_eq!(
-            chain(4, "let x = ", &"r".repeat(50), &[".bb()", ".cc()"], ";"),
-            format!("let x = {}.bb().cc();", "r".repeat(50))
+            written(0, |code| code.struct_lit(
+                "static X: T = T",
+                &[FieldInit::StructSlice {
+                    name: "items",
+                    structs: one
+                }],
+                ";"
+            )),
+            "static X: T = T {\n    items: &[Info {\n        name: \"a long name\",\n    }],\n};\n"
         );
-        let root = "r".repeat(51);
-        assert_eq!(
-            chain(4, "let x = ", &root, &[".bb()", ".cc()"], ";"),
-            format!("let x = {root}\n    .bb()\n    .cc();")
-        );
-        assert_eq!(chain(4, "", "x", &[".y()"], ""), "x.y()");
     }
 
     #[test]
-    fn formatted_lines_are_indented_like_plain_ones() {
-        let mut code = Code::with_capacity(0);
-        code.open("mod m {");
-        code.linef(format_args!("fn {}() {{}}", "f"));
-        code.linef(format_args!("a\n{}", "b"));
-        code.close("}");
-        assert_eq!(code.finish(), "mod m {\n    fn f() {}\n    a\n    b\n}\n");
+    fn long_chains_break_before_each_call() {
+        // rustfmt keeps a 60-column chain on one line and breaks a 61-column one.
+        assert_eq!(
+            written(1, |code| code.chain(
+                "let x = ",
+                &"r".repeat(50),
+                &[".bb()", ".cc()"],
+                ";"
+            )),
+            format!("    let x = {}.bb().cc();\n", "r".repeat(50))
+        );
+        let root = "r".repeat(51);
+        assert_eq!(
+            written(1, |code| code.chain(
+                "let x = ",
+                &root,
+                &[".bb()", ".cc()"],
+                ";"
+            )),
+            format!("    let x = {root}\n        .bb()\n        .cc();\n")
+        );
+    }
+
+    #[test]
+    fn long_arms_put_their_value_in_a_block() {
+        // `    2 => ` and the comma leave 90 columns of a 100-column line.
+        let value = "v".repeat(92);
+        assert_eq!(
+            written(1, |code| {
+                code.arm("1", "a");
+                code.arm("2", &value);
+            }),
+            format!("    1 => a,\n    2 => {{\n        {value}\n    }}\n")
+        );
+    }
+
+    #[test]
+    fn an_array_argument_breaks_its_long_elements() {
+        let long = ArrayCall {
+            head: "part(",
+            argument: "\"x\"".repeat(30),
+        };
+        let short = ArrayCall {
+            head: "part(",
+            argument: "y".to_owned(),
+        };
+        // A sole element too long for the array's line opens inside the brackets.
+        assert_eq!(
+            written(0, |code| code.call_with_array(
+                "f(",
+                &[],
+                std::slice::from_ref(&long),
+                ");"
+            )),
+            format!("f(\n    &[part(\n        {},\n    )],\n);\n", long.argument)
+        );
+        assert_eq!(
+            written(0, |code| code.call_with_array(
+                "f(",
+                &strings(&["a"]),
+                &[long, short],
+                ");"
+            )),
+            format!(
+                "f(\n    a,\n    &[\n        part(\n            {},\n        ),\n        part(y),\n    ],\n);\n",
+                "\"x\"".repeat(30)
+            )
+        );
+    }
+
+    #[test]
+    fn blocks_indent_their_contents_and_close_themselves() {
+        let text = written(0, |code| {
+            code.item(format_args!("mod {}", "m"), |code| {
+                code.linef(format_args!("fn {}() {{}}", "f"));
+                code.block(format_args!("if x"), |code| code.line("y();"));
+                code.linef(format_args!("a\n\n{}", "b"));
+            });
+        });
+        assert_eq!(
+            text,
+            "mod m {\n    fn f() {}\n    if x {\n        y();\n    }\n    a\n\n    b\n}\n"
+        );
+    }
+
+    #[test]
+    fn long_item_headers_move_the_brace_and_the_self_type_down() {
+        let ty = "T".repeat(90);
+        assert_eq!(
+            written(0, |code| code
+                .item(format_args!("impl Trait for {ty}"), |_| {})),
+            format!("impl Trait\n    for {ty}\n{{\n}}\n")
+        );
+        assert_eq!(
+            written(0, |code| code
+                .item(format_args!("pub struct {ty}{ty}"), |_| {})),
+            format!("pub struct {ty}{ty}\n{{\n}}\n")
+        );
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        assert_eq!(bracket_balance("f(\"{(\", x) // ]"), Ok(()));
+        assert_eq!(bracket_balance("x(\"\\\"\")"), Ok(()));
+        assert!(bracket_balance("match x {").is_err());
+        assert!(bracket_balance("}").is_err());
+        assert!(bracket_balance("(]").is_err());
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "`{` is not closed")]
+    fn a_block_opened_by_hand_is_reported() {
+        written(0, |code| code.line("match x {"));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "`}` closes nothing")]
+    fn a_block_closed_by_hand_is_reported() {
+        written(1, |code| code.line("}"));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "is not closed")]
+    fn a_block_header_that_opens_its_own_brace_is_reported() {
+        written(0, |code| code.block(format_args!("if x {{"), |_| {}));
     }
 
     #[test]
