@@ -200,7 +200,7 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
         }),
     ];
     let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
-    code.struct_lit(&head, &fields, ";");
+    code.struct_lit_nested(&head, &fields, ";");
 }
 
 /// The literal path segments every operation's path starts with (`/api/v2` when the paths are
@@ -552,7 +552,7 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
 
     code.item(format_args!("impl {name}"), |code| {
         let mut new_args = vec!["client: runtime::Client".to_owned()];
-        let mut new_inits = vec![FieldInit::Text("client".to_owned())];
+        let mut new_inits = vec!["client".to_owned()];
         for (input, arg) in inputs.iter().zip(&args) {
             let field = input.rust_name;
             let init = if !input.required {
@@ -565,11 +565,9 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
             if input.required {
                 new_args.push(format!("{field}: {}", arg.param_ty));
             }
-            new_inits.push(FieldInit::Text(init));
+            new_inits.push(init);
         }
-        new_inits.push(FieldInit::Text(
-            "options: runtime::CallOptions::default()".to_owned(),
-        ));
+        new_inits.push("options: runtime::CallOptions::default()".to_owned());
         code.function(
             "pub(crate) fn new(",
             &new_args,

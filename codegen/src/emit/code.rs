@@ -44,7 +44,7 @@ pub(crate) enum Returns<'a> {
     Result(&'a str, &'a str),
 }
 
-/// A field of a struct literal written by [`Code::struct_lit`].
+/// A field of a struct literal written by [`Code::struct_lit_nested`].
 pub(crate) enum FieldInit {
     /// `name: value`, `name` or `name: None`, as written.
     Text(String),
@@ -82,7 +82,19 @@ impl Code {
     /// Writes `text` at the current depth. Lines after the first (a template, or a layout of
     /// this module) keep their indentation relative to the first; empty lines stay empty.
     pub(crate) fn line(&mut self, text: &str) {
-        self.linef(format_args!("{text}"));
+        if text.contains('\n') {
+            self.linef(format_args!("{text}"));
+            return;
+        }
+        // One line, the common case: no formatting machinery.
+        if !text.is_empty() {
+            for _ in 0..self.depth {
+                self.out.push_str("    ");
+            }
+            self.out.push_str(text);
+        }
+        self.out.push('\n');
+        check_balanced(text);
     }
 
     /// Writes formatted text at the current depth (see [`Code::line`]): a line, or a template of
@@ -303,8 +315,16 @@ impl Code {
         self.line(&text);
     }
 
-    /// A struct literal `head { fields }tail` as a line of its own.
-    pub(crate) fn struct_lit(&mut self, head: &str, fields: &[FieldInit], tail: &str) {
+    /// A struct literal `head { fields }tail` as a line of its own; each field is `name: value`,
+    /// `name` or `name: None`, as written.
+    pub(crate) fn struct_lit(&mut self, head: &str, fields: &[String], tail: &str) {
+        let text = struct_lit(self.indent(), head, fields, tail);
+        self.line(&text);
+    }
+
+    /// [`Code::struct_lit`] whose fields may be slices of struct literals, laid out at the
+    /// fields' column.
+    pub(crate) fn struct_lit_nested(&mut self, head: &str, fields: &[FieldInit], tail: &str) {
         let field_indent = self.indent() + INDENT;
         let fields: Vec<String> = fields
             .iter()
@@ -315,8 +335,7 @@ impl Code {
                 }
             })
             .collect();
-        let text = struct_lit(self.indent(), head, &fields, tail);
-        self.line(&text);
+        self.struct_lit(head, &fields, tail);
     }
 
     /// A statement or expression that is a method chain `head root.a().b()tail`: on one line
@@ -393,6 +412,19 @@ struct Indented<'a> {
 
 impl fmt::Write for Indented<'_> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
+        if !text.contains('\n') {
+            // Most pieces are part of a line (a hole, or the template between two holes).
+            if !text.is_empty() {
+                if self.at_line_start {
+                    for _ in 0..self.depth {
+                        self.out.push_str("    ");
+                    }
+                    self.at_line_start = false;
+                }
+                self.out.push_str(text);
+            }
+            return Ok(());
+        }
         for (index, piece) in text.split('\n').enumerate() {
             if index > 0 {
                 self.out.push('\n');
@@ -713,7 +745,7 @@ mod tests {
     fn a_slice_of_one_struct_opens_inside_its_brackets() {
         let one = vec![("Info".to_owned(), strings(&["name: \"a long name\""]))];
         assert_eq!(
-            written(0, |code| code.struct_lit(
+            written(0, |code| code.struct_lit_nested(
                 "static X: T = T",
                 &[FieldInit::StructSlice {
                     name: "items",

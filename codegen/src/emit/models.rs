@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::code::{Code, FieldInit, Returns, string_lit};
+use super::code::{Code, Returns, string_lit};
 use super::{docs, type_name};
 use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 
@@ -166,15 +166,13 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
     for (field, shape) in s.fields.iter().zip(&shapes) {
         let field_name = field.rust_name.as_str();
         if shape.optional {
-            inits.push(FieldInit::Text(format!("{field_name}: None")));
+            inits.push(format!("{field_name}: None"));
         } else if field.ty == TypeRef::String && !field.boxed {
             required_args.push(format!("{field_name}: impl Into<String>"));
-            inits.push(FieldInit::Text(format!(
-                "{field_name}: {field_name}.into()"
-            )));
+            inits.push(format!("{field_name}: {field_name}.into()"));
         } else {
             required_args.push(format!("{field_name}: {}", shape.ty));
-            inits.push(FieldInit::Text(field_name.to_owned()));
+            inits.push(field_name.to_owned());
         }
     }
     let extra_field = match &s.extra {
@@ -196,7 +194,7 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
         Extra::Ignore => None,
     };
     if let Some((field, _, _, empty)) = &extra_field {
-        inits.push(FieldInit::Text(format!("{field}: {empty}")));
+        inits.push(format!("{field}: {empty}"));
     }
 
     code.line(if required_args.is_empty() {
