@@ -541,9 +541,9 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
         for (input, arg) in inputs.iter().zip(&args) {
             let (field, ty) = (input.rust_name, &arg.stored_ty);
             if input.required {
-                code.linef(format_args!("{field}: {ty},"));
+                code.typed(&format!("{field}:"), ty, ",");
             } else {
-                code.linef(format_args!("{field}: Option<{ty}>,"));
+                code.typed(&format!("{field}:"), &format!("Option<{ty}>"), ",");
             }
         }
         code.line("options: runtime::CallOptions,");
@@ -874,9 +874,15 @@ struct Arm {
 enum ArmBody {
     /// An expression of the result.
     Value(String),
-    /// `let answer = decode?;` and `Ok(answer.map(wrap))`: an answer wrapped in its variant of
-    /// the status enum.
+    /// `Ok(response.stream().map(wrap))`: the body as a stream, in its variant of the status
+    /// enum.
+    Stream { wrap: String },
+    /// `let answer = response.decode.await?;` and `Ok(answer.map(wrap))`: an answer wrapped in
+    /// its variant of the status enum.
     Answer { decode: String, wrap: String },
+    /// `let answer = response.empty().await?;` and `Ok(answer.map(|()| variant))`: an empty
+    /// answer as its variant of the status enum.
+    Empty { variant: String },
 }
 
 impl Arm {
@@ -884,11 +890,22 @@ impl Arm {
         let pattern = &self.pattern;
         match &self.decode {
             ArmBody::Value(value) => code.linef(format_args!("{pattern} => {value},")),
+            ArmBody::Stream { wrap } => code.chain(
+                &format!("{pattern} => Ok("),
+                "response",
+                &[".stream()", &format!(".map({wrap})")],
+                "),",
+            ),
             ArmBody::Answer { decode, wrap } => {
                 code.block(format_args!("{pattern} =>"), |code| {
-                    code.linef(format_args!(
-                        "let answer = {decode}?;\nOk(answer.map({wrap}))"
-                    ));
+                    code.chain("let answer = ", "response", &[decode, ".await?"], ";");
+                    code.chain("Ok(", "answer", &[&format!(".map({wrap})")], ")");
+                });
+            }
+            ArmBody::Empty { variant } => {
+                code.block(format_args!("{pattern} =>"), |code| {
+                    code.line("let answer = response.empty().await?;");
+                    code.call_with_closure("Ok(", "answer", ".map(|()| ", variant, ")");
                 });
             }
         }
@@ -1001,18 +1018,17 @@ fn response(api: &Api, op: &Operation) -> Decoding {
                     );
                 }
                 let path = format!("{enum_name}::{variant}");
-                let answer = |decode: String, wrap: String| ArmBody::Answer { decode, wrap };
+                let answer = |decode: &str, wrap: String| ArmBody::Answer {
+                    decode: decode.to_owned(),
+                    wrap,
+                };
                 let decode = match &r.body {
-                    ResponseBody::Empty => {
-                        answer("response.empty().await".into(), format!("|()| {path}"))
-                    }
-                    ResponseBody::Binary => {
-                        ArmBody::Value(format!("Ok(response.stream().map({path}))"))
-                    }
-                    ResponseBody::Json(_) => {
-                        answer(format!("response.json::<{ty}>().await"), path.clone())
-                    }
-                    ResponseBody::Text => answer("response.text().await".into(), path.clone()),
+                    ResponseBody::Empty => ArmBody::Empty {
+                        variant: path.clone(),
+                    },
+                    ResponseBody::Binary => ArmBody::Stream { wrap: path.clone() },
+                    ResponseBody::Json(_) => answer(&format!(".json::<{ty}>()"), path.clone()),
+                    ResponseBody::Text => answer(".text()", path.clone()),
                 };
                 let arm = Arm { pattern, decode };
                 arms.push(arm);

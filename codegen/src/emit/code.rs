@@ -154,6 +154,12 @@ impl Code {
         }
         let header = header.to_string();
         if let Some((head, ty)) = header.split_once(" for ") {
+            // rustfmt measures whether the self type of a trait impl fits without the
+            // indentation (measured: at depth 1, headers up to 104 columns stay on one line).
+            if width(&header) + 2 <= MAX_WIDTH {
+                self.block(format_args!("{header}"), body);
+                return;
+            }
             self.linef(format_args!("{head}\n    for {ty}"));
         } else {
             self.line(&header);
@@ -182,18 +188,40 @@ impl Code {
     ) {
         let tail = match returns {
             Returns::Type(ty) => format!(") -> {ty} {{"),
-            // As with item headers, rustfmt lets `) -> Result<ok, error>` reach one column past
-            // the limit (measured).
+            // rustfmt lets `) -> Result<ok, error>` reach two columns past the limit before it
+            // breaks it (measured on GitHub's client: 102 columns stay, 103 break).
             Returns::Result(ok, error)
                 if self.indent() + width(") -> Result<, >") + width(ok) + width(error)
-                    <= MAX_WIDTH + 1 =>
+                    <= MAX_WIDTH + 2 =>
             {
                 format!(") -> Result<{ok}, {error}> {{")
             }
             // rustfmt breaks a return type too long for its line inside the generics.
-            Returns::Result(ok, error) => format!(") -> Result<\n    {ok},\n    {error},\n> {{"),
+            Returns::Result(ok, error) => {
+                let ty = break_generics(self.indent(), &format!("Result<{ok}, {error}>"));
+                format!(") -> {ty} {{")
+            }
         };
         let indent = self.indent();
+        // One a line, a parameter too long for its line breaks inside its type's generics.
+        let broken: Vec<String>;
+        let params = if params
+            .iter()
+            .any(|param| indent + INDENT + width(param) + 1 > MAX_WIDTH)
+        {
+            broken = params
+                .iter()
+                .map(|param| match param.split_once(": ") {
+                    Some((name, ty)) if indent + INDENT + width(param) + 1 > MAX_WIDTH => {
+                        format!("{name}: {}", break_generics(indent + INDENT, ty))
+                    }
+                    _ => param.clone(),
+                })
+                .collect();
+            &broken[..]
+        } else {
+            params
+        };
         let text = list(indent, head, params, &tail, MAX_WIDTH, true);
         match (text.rsplit_once('\n'), tail.strip_suffix(" {")) {
             // rustfmt counts the indentation twice here (measured: at depth 2 a 93-column line
@@ -244,11 +272,8 @@ impl Code {
         }
         if self.indent() + INDENT + width(ty) + width(tail) <= MAX_WIDTH {
             self.linef(format_args!("{lead}\n    {ty}{tail}"));
-        } else if let Some((outer, inner)) = ty.split_once('<')
-            && let Some(inner) = inner.strip_suffix('>')
-        {
-            self.linef(format_args!("{lead} {outer}<\n    {inner},\n>{tail}"));
         } else {
+            let ty = break_generics(self.indent(), ty);
             self.linef(format_args!("{lead} {ty}{tail}"));
         }
     }
@@ -256,9 +281,16 @@ impl Code {
     /// A match arm `pattern => value,`, with the value in a block on its own line when the arm
     /// is too long for one (rustfmt's layout).
     pub(crate) fn arm(&mut self, pattern: &str, value: &str) {
-        if !self.try_line(format_args!("{pattern} => {value},"), "", 0) {
-            self.block(format_args!("{pattern} =>"), |code| code.line(value));
+        if let Some((_, last)) = pattern.rsplit_once('\n') {
+            // A pattern broken over lines: the value follows its last line when it fits there.
+            if self.indent() + width(last) + width(" => ,") + width(value) <= MAX_WIDTH {
+                self.linef(format_args!("{pattern} => {value},"));
+                return;
+            }
+        } else if self.try_line(format_args!("{pattern} => {value},"), "", 0) {
+            return;
         }
+        self.block(format_args!("{pattern} =>"), |code| code.line(value));
     }
 
     /// A statement `head(args)tail` (`tail` closes the call: `);`, `)?;`): the arguments on one
@@ -308,6 +340,95 @@ impl Code {
         self.call(head, &all, tail);
     }
 
+    /// `head inner tail` (`Variant(` `Payload` `),`, `return Ok(Self::V(` `decoded` `));`) on one
+    /// line when it fits, else `inner` on a line of its own with a trailing comma, as rustfmt
+    /// breaks the last argument of nested calls and a tuple variant's field.
+    pub(crate) fn wrapped(&mut self, head: &str, inner: &str, tail: &str) {
+        if !self.try_line(format_args!("{head}{inner}"), tail, 0) {
+            self.linef(format_args!("{head}\n    {inner},\n{tail}"));
+        }
+    }
+
+    /// [`Code::wrapped`] for nested calls (`return Ok(Self::V(` `decoded` `));`): the line must
+    /// also keep the outer call's argument (`Self::V(decoded)`) within [`LIST_WIDTH`].
+    pub(crate) fn wrapped_call(&mut self, head: &str, inner: &str, tail: &str) {
+        let argument_width = head.split_once('(').map_or(0, |(_, after)| width(after))
+            + width(inner)
+            + head.matches('(').count().saturating_sub(1);
+        if argument_width <= LIST_WIDTH && self.try_line(format_args!("{head}{inner}"), tail, 0) {
+            return;
+        }
+        self.linef(format_args!("{head}\n    {inner},\n{tail}"));
+    }
+
+    /// `head root call body)tail`, a method call whose argument is a closure (`Ok(` `answer`
+    /// `.map(|()| ` `Variant` `)`): on one line when it fits, else the call on the next line
+    /// under the root, else (still too long) the closure's body in a block.
+    pub(crate) fn call_with_closure(
+        &mut self,
+        head: &str,
+        root: &str,
+        call: &str,
+        body: &str,
+        tail: &str,
+    ) {
+        if self.try_line(format_args!("{head}{root}{call}{body})"), tail, 0) {
+            return;
+        }
+        if self.indent() + INDENT + width(call) + width(body) + 1 + width(tail) <= MAX_WIDTH {
+            self.linef(format_args!("{head}{root}\n    {call}{body}){tail}"));
+        } else {
+            self.linef(format_args!("{head}{root}{call}{{\n    {body}\n}}){tail}"));
+        }
+    }
+
+    /// A match arm whose pattern is `head` + alternatives separated by ` | ` + `tail`
+    /// (`Some("a" | "b")`) and whose value is `value`: as [`Code::arm`] when the pattern fits on
+    /// its line, else the alternatives inside the pattern's parentheses, as many a line as fit,
+    /// continuation lines starting with `| ` (rustfmt's layout).
+    pub(crate) fn or_pattern_arm(
+        &mut self,
+        head: &str,
+        alternatives: &[String],
+        tail: &str,
+        value: &str,
+    ) {
+        let pattern = format!("{head}{}{tail}", alternatives.join(" | "));
+        // `pattern => {` is the shortest form of the arm.
+        if self.indent() + width(&pattern) + 5 <= MAX_WIDTH {
+            self.arm(&pattern, value);
+            return;
+        }
+        let inner_indent = self.indent() + INDENT;
+        let mut text = format!("{head}\n    ");
+        let mut line_width = inner_indent;
+        for (index, alternative) in alternatives.iter().enumerate() {
+            if index == 0 {
+                line_width += width(alternative);
+                text.push_str(alternative);
+            } else if line_width + 3 + width(alternative) <= MAX_WIDTH {
+                line_width += 3 + width(alternative);
+                text.push_str(" | ");
+                text.push_str(alternative);
+            } else {
+                line_width = inner_indent + 2 + width(alternative);
+                text.push_str("\n    | ");
+                text.push_str(alternative);
+            }
+        }
+        text.push_str(",\n");
+        text.push_str(tail);
+        self.arm(&text, value);
+    }
+
+    /// `lead value tail` (`pub type X =` `T` `;`) on one line when it fits, else the value on
+    /// the next line, indented.
+    pub(crate) fn assign(&mut self, lead: &str, value: &str, tail: &str) {
+        if !self.try_line(format_args!("{lead} {value}"), tail, 0) {
+            self.linef(format_args!("{lead}\n    {value}{tail}"));
+        }
+    }
+
     /// Arguments of an attribute (`#[serde(a, b)]`): one per line, without a trailing comma,
     /// when they are longer than [`ATTR_WIDTH`].
     pub(crate) fn attr(&mut self, head: &str, items: &[String], tail: &str) {
@@ -339,11 +460,12 @@ impl Code {
     }
 
     /// A statement or expression that is a method chain `head root.a().b()tail`: on one line
-    /// when the chain is at most [`CHAIN_WIDTH`] wide and the line fits, otherwise one `.call`
-    /// a line under the root.
+    /// when the line fits and the chain is at most [`CHAIN_WIDTH`] wide (or a single call),
+    /// otherwise one `.call` a line under the root.
     pub(crate) fn chain(&mut self, head: &str, root: &str, calls: &[&str], tail: &str) {
         let one_line: String = std::iter::once(root).chain(calls.iter().copied()).collect();
-        if width(&one_line) <= CHAIN_WIDTH
+        // A single call is kept on one line whenever the line fits (measured).
+        if (calls.len() == 1 || width(&one_line) <= CHAIN_WIDTH)
             && self.indent() + width(head) + width(&one_line) + width(tail) <= MAX_WIDTH
         {
             self.linef(format_args!("{head}{one_line}{tail}"));
@@ -559,6 +681,54 @@ fn list(
     out
 }
 
+/// A type too long for its line, which starts at column `indent`: the generic arguments of its
+/// outermost type one a line (`Outer<` ... `>`), each broken the same way when it is still too
+/// long for its own line (rustfmt's layout). A type without generics is left as it is.
+fn break_generics(indent: usize, ty: &str) -> String {
+    let (Some((outer, inner)), true) = (ty.split_once('<'), ty.ends_with('>')) else {
+        return ty.to_owned();
+    };
+    let inner = &inner[..inner.len() - 1];
+    let mut out = String::with_capacity(ty.len() + 32);
+    out.push_str(outer);
+    out.push_str("<\n");
+    for argument in top_level_arguments(inner) {
+        let argument = if indent + INDENT + width(argument) + 1 > MAX_WIDTH {
+            break_generics(indent + INDENT, argument)
+        } else {
+            argument.to_owned()
+        };
+        for line in argument.split('\n') {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.truncate(out.len() - 1);
+        out.push_str(",\n");
+    }
+    out.push('>');
+    out
+}
+
+/// The comma-separated arguments of a generic argument list, not splitting nested ones.
+fn top_level_arguments(list: &str) -> Vec<&str> {
+    let mut arguments = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (index, c) in list.char_indices() {
+        match c {
+            '<' | '(' => depth += 1,
+            '>' | ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                arguments.push(list[start..index].trim());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    arguments.push(list[start..].trim());
+    arguments
+}
+
 /// A struct literal `head { a, b: c }tail` starting at column `indent`: on one line only when
 /// its fields are at most [`STRUCT_LIT_WIDTH`] wide.
 fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &str) -> String {
@@ -572,14 +742,23 @@ fn struct_lit(indent: usize, head: &str, fields: &[String], tail: &str) -> Strin
     {
         return format!("{head} {{ {joined} }}{tail}");
     }
-    // A field too long for its line continues on the next one (rustfmt's layout).
+    // A field too long for its line continues on the next one, or, when its value is a method
+    // call on a name (`x.into()`), breaks before the call (rustfmt's layouts).
     let fields: Vec<String> = fields
         .iter()
         .map(|field| match field.split_once(": ") {
             Some((name, value))
                 if !field.contains('\n') && indent + INDENT + width(field) + 1 > MAX_WIDTH =>
             {
-                format!("{name}:\n    {value}")
+                match value.split_once('.') {
+                    Some((root, call))
+                        if root.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                            && indent + INDENT + width(name) + 2 + width(root) <= MAX_WIDTH =>
+                    {
+                        format!("{name}: {root}\n    .{call}")
+                    }
+                    _ => format!("{name}:\n    {value}"),
+                }
             }
             _ => field.clone(),
         })
@@ -855,6 +1034,106 @@ mod tests {
             written(0, |code| code
                 .item(format_args!("pub struct {ty}{ty}"), |_| {})),
             format!("pub struct {ty}{ty}\n{{\n}}\n")
+        );
+    }
+
+    #[test]
+    fn long_types_break_inside_their_generics() {
+        // Each argument on its own line; one still too long breaks the same way.
+        let item = "I".repeat(90);
+        assert_eq!(
+            break_generics(
+                8,
+                &format!("Option<std::collections::BTreeMap<String, Vec<{item}>>>")
+            ),
+            format!(
+                "Option<\n    std::collections::BTreeMap<\n        String,\n        Vec<\n            {item},\n        >,\n    >,\n>"
+            )
+        );
+        assert_eq!(break_generics(0, "Plain"), "Plain");
+        let ty = format!("Vec<{}>", "T".repeat(85));
+        assert_eq!(
+            written(1, |code| code.function(
+                "fn new(",
+                &[format!("items: {ty}"), "b: i64".to_owned()],
+                Returns::Type("Self"),
+                |_| {}
+            )),
+            format!(
+                "    fn new(\n        items: Vec<\n            {},\n        >,\n        b: i64,\n    ) -> Self {{\n    }}\n",
+                "T".repeat(85)
+            )
+        );
+        // A field's type goes to the next line first.
+        let ty = format!("Option<{}>", "T".repeat(82));
+        assert_eq!(
+            written(1, |code| code.typed("field:", &ty, ",")),
+            format!("    field:\n        {ty},\n")
+        );
+    }
+
+    #[test]
+    fn trait_impl_headers_measure_the_self_type_without_indentation() {
+        // 99 columns without the indentation: one line, though the line is 103 wide.
+        let ty = "T".repeat(99 - "impl Trait for ".len() - 2);
+        assert_eq!(
+            written(1, |code| code
+                .item(format_args!("impl Trait for {ty}"), |_| {})),
+            format!("    impl Trait for {ty} {{\n    }}\n")
+        );
+    }
+
+    #[test]
+    fn nested_calls_break_their_last_argument() {
+        let variant = "V".repeat(50);
+        // The argument of `Ok` is 61 columns: over the call width, though the line fits.
+        assert_eq!(
+            written(1, |code| code.wrapped_call(
+                &format!("return Ok(Self::{variant}("),
+                "decoded",
+                "));"
+            )),
+            format!("    return Ok(Self::{variant}(\n        decoded,\n    ));\n")
+        );
+        assert_eq!(
+            written(1, |code| code.wrapped_call(
+                "return Ok(Self::V(",
+                "decoded",
+                "));"
+            )),
+            "    return Ok(Self::V(decoded));\n"
+        );
+    }
+
+    #[test]
+    fn closures_move_to_a_block_when_the_call_does_not_fit_under_the_root() {
+        // 101 columns on one line, 98 with the call under the root.
+        let short = "S".repeat(66);
+        let long = "L".repeat(69);
+        let closure = |body: &str| {
+            written(4, |code| {
+                code.call_with_closure("Ok(", "answer", ".map(|()| ", body, ")")
+            })
+        };
+        assert_eq!(
+            closure(&short),
+            format!("                Ok(answer\n                    .map(|()| {short}))\n")
+        );
+        assert_eq!(
+            closure(&long),
+            format!(
+                "                Ok(answer.map(|()| {{\n                    {long}\n                }}))\n"
+            )
+        );
+    }
+
+    #[test]
+    fn long_or_patterns_fill_lines_inside_their_parentheses() {
+        let tags: Vec<String> = (0..8).map(|i| format!("\"tag_number_{i}\"")).collect();
+        assert_eq!(
+            written(4, |code| code
+                .or_pattern_arm("Some(", &tags, ")", "f(value)")),
+            "                Some(\n                    \"tag_number_0\" | \"tag_number_1\" | \"tag_number_2\" | \"tag_number_3\"\n                    | \"tag_number_4\" | \"tag_number_5\" | \"tag_number_6\" | \"tag_number_7\",\n                ) => f(value),\n"
         );
     }
 

@@ -92,10 +92,11 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Enum(e) => enumeration(name, e, code),
         TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
-            code.linef(format_args!(
-                "pub type {name} = {};",
-                type_name(api, ty, true)
-            ));
+            code.assign(
+                &format!("pub type {name} ="),
+                &type_name(api, ty, true),
+                ";",
+            );
         }
         TypeKind::Newtype(ty) => {
             let inner = type_name(api, ty, true);
@@ -447,7 +448,6 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
             code.block(format_args!("match tag"), |code| {
                 for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
                     let tags: Vec<String> = v.tags.iter().map(|t| string_lit(t)).collect();
-                    let pattern = format!("Some({})", tags.join(" | "));
                     let decode = if v.boxed {
                         format!(
                             "decode_variant(value).map(|v| Self::{}(Box::new(v)))",
@@ -456,7 +456,7 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
                     } else {
                         format!("decode_variant(value).map(Self::{})", v.rust_name)
                     };
-                    code.arm(&pattern, &decode);
+                    code.or_pattern_arm("Some(", &tags, ")", &decode);
                 }
                 code.linef(format_args!("_ => Ok(Self::{other}(value)),"));
             });
@@ -483,11 +483,13 @@ fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
                 format_args!("if let Some(decoded) = decode_whole(&value)"),
                 |code| {
                     if v.boxed {
-                        code.linef(format_args!(
-                            "return Ok(Self::{variant}(Box::new(decoded)));"
-                        ));
+                        code.wrapped_call(
+                            &format!("return Ok(Self::{variant}(Box::new("),
+                            "decoded",
+                            ")));",
+                        );
                     } else {
-                        code.linef(format_args!("return Ok(Self::{variant}(decoded));"));
+                        code.wrapped_call(&format!("return Ok(Self::{variant}("), "decoded", "));");
                     }
                 },
             );
@@ -514,7 +516,7 @@ fn union_enum(api: &Api, code: &mut Code, name: &str, u: &Union, other_doc: &str
                     ));
                 }
             }
-            code.linef(format_args!("{variant}({payload}),"));
+            code.wrapped(&format!("{variant}("), &payload, "),");
         }
         code.linef(format_args!(
             "/// {other_doc}\n{}(serde_json::Value),",
