@@ -35,6 +35,9 @@ def generation(out):
         for s, tool, status, kib in rows:
             if s != spec:
                 continue
+            if status == "not installed":
+                print(f"| {spec} | {tool} | not installed | | | | | | |")
+                continue
             mem = f"{int(kib) / 1024:.1f} MiB"
             if status != "ok" or tool not in times:
                 print(f"| {spec} | {tool} | fails | | | | | | {mem} |")
@@ -50,20 +53,22 @@ def generation(out):
 
 def check(out):
     rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(out, "checktimes.tsv"))][1:]
-    print("| spec | generator | lines | `cargo check` median | vs openapi-gen |")
-    print("|---|---|---:|---:|---:|")
+    print("| spec | generator | lines | `cargo check` median | vs openapi-gen | peak RSS | vs openapi-gen |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     ours = {}
-    for spec, tool, status, lines, secs in rows:
+    for spec, tool, status, lines, secs, kib in rows:
         if tool == "openapi-gen" and status.startswith("ok"):
-            ours[spec] = float(secs)
-    for spec, tool, status, lines, secs in rows:
+            ours[spec] = (float(secs), int(kib))
+    for spec, tool, status, lines, secs, kib in rows:
         if not status.startswith("ok"):
-            print(f"| {spec} | {tool} | {lines} | {status} | |")
+            print(f"| {spec} | {tool} | {lines} | {status} | | | |")
             continue
         note = status[len("ok, "):]
         note = f" ({note})" if note else ""
-        ratio = f"{float(secs) / ours[spec]:.2f}x" if spec in ours else ""
-        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s{note} | {ratio} |")
+        ratio = f"{float(secs) / ours[spec][0]:.2f}x" if spec in ours else ""
+        mem_ratio = f"{int(kib) / ours[spec][1]:.2f}x" if spec in ours else ""
+        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s{note} | {ratio} "
+              f"| {int(kib) / 1024:.0f} MiB | {mem_ratio} |")
 
 
 if __name__ == "__main__":

@@ -47,10 +47,17 @@ done
 run "rescale" "$repo/spec/rescale.yaml"
 run "rescale-runtime-path" "$repo/spec/rescale.yaml" --runtime-path runtime
 run "rescale-aliased-runtime" "$repo/spec/rescale.yaml" --runtime-path my_runtime
-# The path users take: a whole crate (its README has a usage example written by the emitter).
+# The path users take: a whole crate (its README has a usage example written by the emitter),
+# also split into one feature per tag (#[cfg] lines) when the binary knows the flag.
 for side in old new; do
   if [ "$side" = old ]; then bin="$old_bin"; else bin="$new_bin"; fi
   "$bin" "$repo/tests/data/specs/petstore.yaml" --crate "$out/$side/crate-petstore" > /dev/null
+  if "$bin" --help | grep -q -- --features-per-tag; then
+    for spec in "$repo/tests/data/specs/petstore-expanded.yaml" "$github"; do
+      "$bin" "$spec" --crate "$out/$side/crate-features-$(basename "$spec")" --features-per-tag \
+        > /dev/null 2>&1
+    done
+  fi
 done
 while IFS= read -r spec; do
   rel="${spec#"$repo"/tests/specs/}"

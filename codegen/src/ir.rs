@@ -21,6 +21,30 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in path then method order as written.
     pub operations: Vec<Operation>,
+    /// The cargo features the code is split into, when [`crate::Config::features_per_tag`] asks
+    /// for them; `None` compiles everything always.
+    pub features: Option<Features>,
+}
+
+/// A split of the generated code into cargo features, one per group of operations (the first
+/// tag), so that a crate user compiles only the operations they enable and the types those use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Features {
+    /// The feature names (cargo's rules: lower-case letters, digits and `-`), in the order first
+    /// met; the last may be [`Features::UNREACHABLE`].
+    pub names: Vec<String>,
+    /// For each operation (as in [`Api::operations`]), the index of its feature in `names`.
+    pub of_operation: Vec<usize>,
+    /// For each type (as in [`Api::types`]), the features that need it (sorted indexes into
+    /// `names`), or `None` when every feature does, so it is always compiled.
+    pub of_type: Vec<Option<Vec<usize>>>,
+}
+
+impl Features {
+    /// The feature of types no operation uses (in GitHub's spec: the webhook payloads).
+    pub const UNREACHABLE: &'static str = "types-without-operations";
+    /// The feature of operations without a tag.
+    pub const UNTAGGED: &'static str = "untagged";
 }
 
 /// A base URL the API is served at.
@@ -284,6 +308,8 @@ pub struct Operation {
     pub idempotent: Option<bool>,
     /// Where the operation is in the spec.
     pub pointer: String,
+    /// Its first tag (`tags[0]`), which groups operations.
+    pub tag: Option<String>,
     /// The name of the enum `send()` returns when the success answers differ in type
     /// ([`Operation::needs_response_enum`]); claimed beside the builder names, so an operation
     /// named like it (`getJob` and `getJobResponse`) cannot collide with it.

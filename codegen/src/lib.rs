@@ -60,6 +60,11 @@ pub struct Config {
     /// omission as a warning, instead of failing. Off by default: a build script should fail
     /// on a mistake in its own spec. For vendor specs with a few mistakes.
     pub lenient: bool,
+    /// Split the code into cargo features, one per group of operations (an operation's first
+    /// tag), each with the types it uses, so that a user of a huge API compiles only what they
+    /// call. Only for a whole crate ([`generate_crate`] writes the `[features]` table, with all
+    /// of them on by default); off by default.
+    pub features_per_tag: bool,
 }
 
 impl Config {
@@ -72,6 +77,7 @@ impl Config {
             env_prefix: None,
             user_agent: None,
             lenient: false,
+            features_per_tag: false,
         }
     }
 
@@ -103,6 +109,13 @@ impl Config {
     /// Sets lenient mode (see [`Config::lenient`]).
     pub fn lenient(mut self, lenient: bool) -> Self {
         self.lenient = lenient;
+        self
+    }
+
+    /// Splits the code into cargo features per group of operations (see
+    /// [`Config::features_per_tag`]).
+    pub fn features_per_tag(mut self, split: bool) -> Self {
+        self.features_per_tag = split;
         self
     }
 }
@@ -155,8 +168,9 @@ enum Release {
 fn pipeline(spec: &str, config: &Config, release: Release) -> Result<Generated, Error> {
     check_config(spec, config)?;
     let root = parse(spec, config)?;
-    let resolved = resolve::resolve_with(&root, config.lenient)
+    let mut resolved = resolve::resolve_with(&root, config.lenient)
         .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))?;
+    plan_features(&mut resolved.api, config);
     if release == Release::Leak {
         std::mem::forget(root);
     } else {
@@ -233,9 +247,18 @@ pub fn load(spec: &str, config: &Config) -> Result<ir::Api, Error> {
 
 /// Resolves the parsed tree into the IR (leniently if the config says so), with located errors.
 fn resolve_tree(root: &value::Value, spec: &str, config: &Config) -> Result<ir::Api, Error> {
-    resolve::resolve_with(root, config.lenient)
+    let mut api = resolve::resolve_with(root, config.lenient)
         .map(|resolved| resolved.api)
-        .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))
+        .map_err(|diagnostics| Error::locate(&config.file_name, spec, diagnostics))?;
+    plan_features(&mut api, config);
+    Ok(api)
+}
+
+/// Decides the cargo features of `api`'s items when the config asks for them.
+fn plan_features(api: &mut ir::Api, config: &Config) {
+    if config.features_per_tag {
+        api.features = Some(resolve::features::plan(api));
+    }
 }
 
 /// Parses the spec text into its tree, with a located error for bad syntax.

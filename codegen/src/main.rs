@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix P] [--user-agent UA] [--lenient] [--check]
-//! openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--lenient]
+//! openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--features-per-tag] [--lenient]
 //! openapi-gen SPEC --examples [-o OUT]
 //! ```
 //!
@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: openapi-gen SPEC [-o OUT] [--runtime-path PATH] [--env-prefix PREFIX] [--user-agent UA] [--lenient] [--check]
-       openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--lenient] [--check]
+       openapi-gen SPEC --crate DIR [--name NAME] [--crate-version V] [--runtime-dir DIR] [--features-per-tag]
+                        [--lenient] [--check]
        openapi-gen SPEC --examples [-o OUT]
 
 Generates a Rust client from the OpenAPI 3.0/3.1 spec SPEC (YAML or JSON; `-` reads stdin): the code
@@ -27,6 +28,8 @@ options:
       --name NAME        the crate's package name (default: from the spec's title)
       --crate-version V  the crate's version (default 0.1.0)
       --runtime-dir DIR  take openapi-gen-runtime from this local directory, not the registry
+      --features-per-tag one cargo feature per group of operations (their first tag), all on by
+                         default: a user of a huge API compiles only the groups they enable
       --runtime-path P   path of the runtime the code calls (default `openapi_gen_runtime`)
       --env-prefix P     prefix of the environment variables the client reads (default: from the title)
       --user-agent UA    User-Agent the client sends
@@ -52,6 +55,7 @@ struct Args {
     check: bool,
     examples: bool,
     lenient: bool,
+    features_per_tag: bool,
     crate_dir: Option<PathBuf>,
     crate_name: Option<String>,
     crate_version: Option<String>,
@@ -126,6 +130,10 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
                 args.lenient = true;
                 Ok(())
             }
+            "--features-per-tag" => {
+                args.features_per_tag = true;
+                Ok(())
+            }
             _ => return usage_error(&format!("unknown option `{arg}`")),
         };
         if let Err(exit) = result {
@@ -148,6 +156,8 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Parsed {
         ("--name", args.crate_name.is_some()),
         ("--crate-version", args.crate_version.is_some()),
         ("--runtime-dir", args.runtime_dir.is_some()),
+        // The crate's manifest declares the features; included code would need them by hand.
+        ("--features-per-tag", args.features_per_tag),
     ];
     if args.crate_dir.is_none()
         && let Some((flag, _)) = crate_only.iter().find(|(_, given)| *given)
@@ -204,6 +214,7 @@ fn main() -> ExitCode {
         config = config.user_agent(agent);
     }
     config = config.lenient(args.lenient);
+    config = config.features_per_tag(args.features_per_tag);
     if let Some(dir) = args.crate_dir {
         if args.lenient {
             // `generate_crate` gives files only: the omissions are listed from a second pass

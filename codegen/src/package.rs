@@ -173,12 +173,36 @@ impl Package<'_> {
              [dependencies]\n\
              openapi-gen-runtime = {runtime}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-             serde_json = \"1\"\n",
+             serde_json = \"1\"\n{features}",
             file = self.config.file_name.replace('\n', " "),
             name = toml_string(self.name),
             version = toml_string(&self.crate_config.version),
             description = toml_string(&description),
+            features = self.features_table(),
         )
+    }
+
+    /// The `[features]` table of a client split per group of operations: every group on by
+    /// default (through `full`), so `default-features = false` plus a list picks a few.
+    fn features_table(&self) -> String {
+        let Some(features) = &self.api.features else {
+            return String::new();
+        };
+        let mut table = String::from(
+            "\n# One feature per group of operations (their first tag), with the types they use.\n\
+             # All are on by default; `default-features = false, features = [...]` picks some.\n\
+             [features]\n\
+             default = [\"full\"]\n\
+             full = [\n",
+        );
+        for name in &features.names {
+            let _ = writeln!(table, "    {},", toml_string(name));
+        }
+        table.push_str("]\n");
+        for name in &features.names {
+            let _ = writeln!(table, "{} = []", toml_string(name));
+        }
+        table
     }
 
     /// The example a user starts from: a client from the environment and one call.
@@ -288,6 +312,29 @@ impl Package<'_> {
                 ident = self.ident,
                 example = self.example("    ", ""),
             );
+            if let Some(features) = &self.api.features {
+                let _ = write!(
+                    text,
+                    "\nThe operations are split into cargo features, one per group (the spec's \
+                     first tag of each), each with the types it uses; all are on by default. To \
+                     compile only what you call:\n\
+                     \n\
+                     ```toml\n\
+                     {name} = {{ path = \"path/to/{name}\", default-features = false, features = \
+                     [{first}] }}\n\
+                     ```\n\
+                     \n\
+                     Features: {list}.\n",
+                    name = self.name,
+                    first = toml_string(&features.names[0]),
+                    list = features
+                        .names
+                        .iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
             if !self.api.servers.is_empty() {
                 text.push_str("\nServers (the first is the default):\n\n");
                 for server in &self.api.servers {

@@ -125,3 +125,35 @@ fn lists_examples_with_their_types() {
         "{examples}"
     );
 }
+
+#[test]
+fn features_per_tag_split_a_crate() {
+    let spec = spec("operations.yaml");
+    // Only a crate declares its features.
+    assert_eq!(run(&[&spec, "--features-per-tag"]).status.code(), Some(2));
+    let dir = scratch("split-crate");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let made = run(&[&spec, "--crate", &dir_text, "--features-per-tag"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("[features]\ndefault = [\"full\"]\n"),
+        "{manifest}"
+    );
+    let code = std::fs::read_to_string(dir.join("src/generated.rs")).unwrap();
+    // Every feature the code names is declared.
+    for cfg in code.match_indices("feature = \"") {
+        let name = code[cfg.0 + 11..].split('"').next().unwrap();
+        assert!(
+            manifest.contains(&format!("\"{name}\" = []")),
+            "{name} is not declared"
+        );
+    }
+    assert!(code.contains("#[cfg(feature = "), "{code}");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("default-features = false"), "{readme}");
+}

@@ -1,7 +1,7 @@
 //! The client side: `API` facts, one `Client` method and one request builder per operation.
 
 use super::code::{ArrayCall, Code, FieldInit, Returns, string_lit};
-use super::{docs, is_scalar, resolved, type_name};
+use super::{docs, is_scalar, operation_features, resolved, type_features, type_name};
 use crate::Config;
 use crate::ir::{
     Api, Body, BodyKind, Docs, Operation, PageStyle, Param, ParamLocation, PathPart, ResponseBody,
@@ -22,22 +22,28 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     code.block(format_args!("pub mod builders"), |code| {
         // Not every client's builders name a type: the import is allowed to be unused (what
         // rustfmt and clippy accept, rather than deciding afterwards whether to write it).
-        code.line(
-            "\
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
-
-#[allow(unused_imports)]
-use super::types;",
-        );
+        if api.features.is_some() {
+            // With only some features on, the imports below may have no user left.
+            code.line(
+                "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated, unused_imports)]",
+            );
+        } else {
+            code.line(
+                "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]",
+            );
+        }
+        code.line("\n#[allow(unused_imports)]\nuse super::types;");
         if rt == "runtime" || rt.ends_with("::runtime") {
             code.linef(format_args!("use {rt};"));
         } else {
             code.linef(format_args!("use {rt} as runtime;"));
         }
-        for op in &api.operations {
+        for (index, op) in api.operations.iter().enumerate() {
             code.blank();
+            code.set_cfg(&operation_features(api, index));
             builder(api, op, code);
         }
+        code.set_cfg(&[]);
         page_impls(api, code);
     });
 
@@ -105,11 +111,14 @@ pub fn runtime(&self) -> &{rt}::Client {{
     &self.inner
 }}"
         ));
-        for m in methods {
+        for (index, m) in methods.iter().enumerate() {
             code.blank();
+            code.set_cfg(&operation_features(api, index));
+            code.cfg_line();
             m.write_attributes(code);
             m.write_definition(code, "pub ");
         }
+        code.set_cfg(&[]);
     });
     code.blank();
     code.doc(&docs::plain(
@@ -1111,6 +1120,7 @@ fn page_impls(api: &Api, code: &mut Code) {
             _ => format!("self.{items}.flatten().unwrap_or_default()"),
         };
         code.blank();
+        code.set_cfg(&type_features(api, p.page_type));
         code.item(
             format_args!("impl runtime::Page for types::{page}"),
             |code| {
@@ -1128,6 +1138,7 @@ fn page_impls(api: &Api, code: &mut Code) {
                 );
             },
         );
+        code.set_cfg(&[]);
     }
 }
 

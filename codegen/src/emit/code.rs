@@ -33,6 +33,10 @@ const INDENT: usize = 4;
 pub(crate) struct Code {
     out: String,
     depth: usize,
+    /// The `#[cfg(...)]` line every item opened at depth [`Code::cfg_depth`] starts with (the
+    /// cargo features of the type or operation being written), if any.
+    cfg: Option<String>,
+    cfg_depth: usize,
 }
 
 /// The return type of a function written by [`Code::function`].
@@ -71,6 +75,26 @@ impl Code {
         Code {
             out: String::with_capacity(capacity),
             depth: 0,
+            cfg: None,
+            cfg_depth: 0,
+        }
+    }
+
+    /// Makes every item opened from now on at the current depth start with a `#[cfg]` for
+    /// `features` (any of them), until the next call; an empty list writes none.
+    pub(crate) fn set_cfg(&mut self, features: &[&str]) {
+        self.cfg = (!features.is_empty()).then(|| cfg_attr(self.indent(), features));
+        self.cfg_depth = self.depth;
+    }
+
+    /// Writes the `#[cfg]` line set by [`Code::set_cfg`], for an item written without
+    /// [`Code::item`] (a one-line item, or one whose attributes come first).
+    pub(crate) fn cfg_line(&mut self) {
+        if self.depth == self.cfg_depth
+            && let Some(cfg) = self.cfg.take()
+        {
+            self.line(&cfg);
+            self.cfg = Some(cfg);
         }
     }
 
@@ -145,8 +169,10 @@ impl Code {
 
     /// An item (`impl X for Y`, `pub struct Y` ...) with its contents: [`Code::block`], but a
     /// header too long for one line is broken as rustfmt does: the brace on a line of its own,
-    /// and `for Y` of a trait impl on its own line too.
+    /// and `for Y` of a trait impl on its own line too. First the `#[cfg]` line set by
+    /// [`Code::set_cfg`], if any.
     pub(crate) fn item(&mut self, header: fmt::Arguments<'_>, body: impl FnOnce(&mut Code)) {
+        self.cfg_line();
         // rustfmt lets the brace of an item header reach one column past the limit (measured).
         if self.try_line(header, " {", 1) {
             self.inside(body);
@@ -727,6 +753,25 @@ fn top_level_arguments(list: &str) -> Vec<&str> {
     }
     arguments.push(list[start..].trim());
     arguments
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ...))]` for several features: on one
+/// line when `any(...)` is at most [`ATTR_WIDTH`] wide, else one feature per line without a
+/// trailing comma (rustfmt's layout, measured).
+fn cfg_attr(indent: usize, features: &[&str]) -> String {
+    let items: Vec<String> = features
+        .iter()
+        .map(|feature| format!("feature = \"{feature}\""))
+        .collect();
+    if let [only] = items.as_slice() {
+        return format!("#[cfg({only})]");
+    }
+    let joined = items.join(", ");
+    if width(&joined) + 5 <= ATTR_WIDTH && indent + width(&joined) + 13 <= MAX_WIDTH {
+        format!("#[cfg(any({joined}))]")
+    } else {
+        format!("#[cfg(any(\n    {}\n))]", items.join(",\n    "))
+    }
 }
 
 /// A struct literal `head { a, b: c }tail` starting at column `indent`: on one line only when

@@ -29,6 +29,26 @@ pub fn emit(api: &Api, config: &Config) -> String {
     code.finish()
 }
 
+/// The cargo features a type is compiled under (any of them); empty when always compiled.
+pub(crate) fn type_features(api: &Api, index: usize) -> Vec<&str> {
+    let Some(features) = &api.features else {
+        return Vec::new();
+    };
+    features.of_type[index]
+        .iter()
+        .flatten()
+        .map(|&feature| features.names[feature].as_str())
+        .collect()
+}
+
+/// The cargo feature an operation is compiled under, if the code is split into features.
+pub(crate) fn operation_features(api: &Api, index: usize) -> Vec<&str> {
+    api.features
+        .as_ref()
+        .map(|features| vec![features.names[features.of_operation[index]].as_str()])
+        .unwrap_or_default()
+}
+
 /// A generous estimate of the output's size, so the text is not copied as it grows (measured
 /// on the public specs: about 300 bytes per field or variant and 3 KiB per operation). Memory
 /// reserved beyond what is written is never touched.

@@ -1,14 +1,21 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::code::{Code, Returns, string_lit};
-use super::{docs, type_name};
+use super::{docs, type_features, type_name};
 use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// Writes the `types` module.
 pub(crate) fn emit(api: &Api, code: &mut Code) {
     code.line("/// The API's data types, one per schema of the spec.");
     code.block(format_args!("pub mod types"), |code| {
-        code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+        if api.features.is_some() {
+            // With only some features on, the decoding helpers below may have no user left.
+            code.line(
+                "#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated, dead_code)]",
+            );
+        } else {
+            code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+        }
         if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
             code.blank();
             code.line(DESERIALIZE_SOME);
@@ -29,10 +36,12 @@ pub(crate) fn emit(api: &Api, code: &mut Code) {
             code.blank();
             code.line(DECODE_VARIANT);
         }
-        for def in &api.types {
+        for (index, def) in api.types.iter().enumerate() {
             code.blank();
+            code.set_cfg(&type_features(api, index));
             type_def(api, def, code);
         }
+        code.set_cfg(&[]);
     });
 }
 
@@ -92,6 +101,7 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Enum(e) => enumeration(name, e, code),
         TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
+            code.cfg_line();
             code.assign(
                 &format!("pub type {name} ="),
                 &type_name(api, ty, true),
@@ -100,12 +110,13 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         }
         TypeKind::Newtype(ty) => {
             let inner = type_name(api, ty, true);
-            code.linef(format_args!(
+            code.line(
                 "\
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct {name}(pub {inner});"
-            ));
+#[serde(transparent)]",
+            );
+            code.cfg_line();
+            code.linef(format_args!("pub struct {name}(pub {inner});"));
         }
     }
 }

@@ -82,14 +82,30 @@ fn is_component(pointer: &str) -> bool {
 
 /// The shape class of every type: equal classes mean interchangeable types.
 fn shape_classes(types: &[TypeDef]) -> Vec<usize> {
-    let mut class = vec![0usize; types.len()];
-    let mut count = 1;
+    // Each type's own shape, with the types it refers to left out, is computed once; refining
+    // then only compares the classes of those referred types.
+    let mut local_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut refs: Vec<Vec<usize>> = Vec::with_capacity(types.len());
+    let local: Vec<usize> = types
+        .iter()
+        .map(|def| {
+            let mut referred = Vec::new();
+            let key = shape_key(&def.kind, &mut referred);
+            refs.push(referred);
+            let fresh = local_ids.len();
+            *local_ids.entry(key).or_insert(fresh)
+        })
+        .collect();
+    let mut class = local.clone();
+    let mut count = local_ids.len();
     loop {
-        let mut ids: FxHashMap<String, usize> = FxHashMap::default();
-        let next: Vec<usize> = types
-            .iter()
-            .map(|def| {
-                let key = shape_key(&def.kind, &class);
+        let mut ids: FxHashMap<(usize, Vec<usize>), usize> = FxHashMap::default();
+        let next: Vec<usize> = (0..types.len())
+            .map(|index| {
+                let key = (
+                    local[index],
+                    refs[index].iter().map(|&r| class[r]).collect::<Vec<_>>(),
+                );
                 let fresh = ids.len();
                 *ids.entry(key).or_insert(fresh)
             })
@@ -104,9 +120,9 @@ fn shape_classes(types: &[TypeDef]) -> Vec<usize> {
     }
 }
 
-/// A text that is equal for two kinds exactly when they have the same shape, given the classes
-/// of the types they refer to.
-fn shape_key(kind: &TypeKind, class: &[usize]) -> String {
+/// A text that is equal for two kinds exactly when they have the same shape, but for the types
+/// they refer to, which are pushed onto `referred` in order.
+fn shape_key(kind: &TypeKind, referred: &mut Vec<usize>) -> String {
     use std::fmt::Write;
     let mut key = String::new();
     match kind {
@@ -121,17 +137,18 @@ fn shape_key(kind: &TypeKind, class: &[usize]) -> String {
                     u8::from(field.required),
                     u8::from(field.nullable)
                 );
-                type_key(&mut key, &field.ty, class);
+                type_key(&mut key, &field.ty, referred);
             }
-            let _ = match &s.extra {
-                crate::ir::Extra::Keep { field } => write!(key, "#K{field}"),
+            match &s.extra {
+                crate::ir::Extra::Keep { field } => {
+                    let _ = write!(key, "#K{field}");
+                }
                 crate::ir::Extra::Typed { field, value } => {
                     let _ = write!(key, "#T{field}:");
-                    type_key(&mut key, value, class);
-                    Ok(())
+                    type_key(&mut key, value, referred);
                 }
-                crate::ir::Extra::Ignore => write!(key, "#I"),
-            };
+                crate::ir::Extra::Ignore => key.push_str("#I"),
+            }
         }
         TypeKind::Enum(e) => {
             let _ = write!(key, "E{:?}", e.repr);
@@ -143,38 +160,39 @@ fn shape_key(kind: &TypeKind, class: &[usize]) -> String {
             let _ = write!(key, "U{:?}|{}", u.discriminator, u.other_name);
             for variant in &u.variants {
                 let _ = write!(key, "|{}{:?}:", variant.rust_name, variant.tags);
-                type_key(&mut key, &variant.ty, class);
+                type_key(&mut key, &variant.ty, referred);
             }
         }
         TypeKind::Alias(ty) => {
             key.push('A');
-            type_key(&mut key, ty, class);
+            type_key(&mut key, ty, referred);
         }
         TypeKind::Newtype(ty) => {
             key.push('N');
-            type_key(&mut key, ty, class);
+            type_key(&mut key, ty, referred);
         }
     }
     key
 }
 
-fn type_key(key: &mut String, ty: &TypeRef, class: &[usize]) {
+fn type_key(key: &mut String, ty: &TypeRef, referred: &mut Vec<usize>) {
     use std::fmt::Write;
     match ty {
         TypeRef::Named(index) => {
-            let _ = write!(key, "@{}", class[*index]);
+            key.push('@');
+            referred.push(*index);
         }
         TypeRef::Array(inner) => {
             key.push('[');
-            type_key(key, inner, class);
+            type_key(key, inner, referred);
         }
         TypeRef::Map(inner) => {
             key.push('{');
-            type_key(key, inner, class);
+            type_key(key, inner, referred);
         }
         TypeRef::Option(inner) => {
             key.push('?');
-            type_key(key, inner, class);
+            type_key(key, inner, referred);
         }
         other => {
             let _ = write!(key, "{other:?}");

@@ -2,6 +2,7 @@
 //! the generator relies on, and collect every problem with its JSON pointer.
 
 mod dedup;
+pub mod features;
 mod graph;
 mod operation;
 mod schema;
@@ -154,6 +155,7 @@ impl<'a> Resolver<'a> {
             security,
             types: std::mem::take(&mut self.types),
             operations,
+            features: None,
         };
         dedup::merge_same_shapes(&mut api);
         for index in graph::mark_boxes(&mut api.types) {

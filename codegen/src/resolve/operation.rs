@@ -305,6 +305,12 @@ impl<'a> Resolver<'a> {
             authenticated,
             idempotent,
             pointer: pointer.to_owned(),
+            tag: op
+                .get("tags")
+                .and_then(Value::as_array)
+                .and_then(<[Value]>::first)
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             response_enum: None,
         })
     }

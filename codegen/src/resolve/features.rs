@@ -1,0 +1,218 @@
+//! Splits a client into cargo features, one per group of operations, for specs so large that a
+//! user should compile only the part they call (GitHub's: 1,100 operations in 47 groups).
+//!
+//! An operation belongs to the feature of its first tag. A type belongs to every feature whose
+//! operations reach it through parameters, bodies, answers and the fields of the types those
+//! use; a type every feature reaches is always compiled, and types no operation reaches get a
+//! feature of their own ([`Features::UNREACHABLE`]).
+
+use crate::ir::{Api, BodyKind, Features, ResponseBody, TypeKind, TypeRef};
+use crate::names::Scope;
+
+/// Decides the features of `api`'s operations and types.
+pub fn plan(api: &Api) -> Features {
+    let mut names: Vec<String> = Vec::new();
+    let mut taken = Scope::with_reserved(&["default", "full", Features::UNREACHABLE]);
+    let mut by_tag: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let of_operation: Vec<usize> = api
+        .operations
+        .iter()
+        .map(|operation| {
+            let tag = operation.tag.as_deref().unwrap_or(Features::UNTAGGED);
+            *by_tag.entry(tag).or_insert_with(|| {
+                names.push(taken.claim(feature_name(tag)));
+                names.len() - 1
+            })
+        })
+        .collect();
+    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
+    for (operation, &feature) in api.operations.iter().zip(&of_operation) {
+        let mut stack = Vec::new();
+        for param in &operation.params {
+            push_named(&param.ty, &mut stack);
+        }
+        if let Some(body) = &operation.body {
+            match &body.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => push_named(ty, &mut stack),
+                BodyKind::Multipart(fields) => {
+                    for field in fields {
+                        push_named(&field.ty, &mut stack);
+                    }
+                }
+                BodyKind::Binary | BodyKind::Text => {}
+            }
+        }
+        for response in &operation.responses {
+            if let ResponseBody::Json(ty) = &response.body {
+                push_named(ty, &mut stack);
+            }
+        }
+        while let Some(index) = stack.pop() {
+            // Recorded means this type and all it reaches were walked for this feature.
+            if reached[index].contains(&feature) {
+                continue;
+            }
+            reached[index].push(feature);
+            match &api.types[index].kind {
+                TypeKind::Struct(s) => {
+                    for field in &s.fields {
+                        push_named(&field.ty, &mut stack);
+                    }
+                    if let crate::ir::Extra::Typed { value, .. } = &s.extra {
+                        push_named(value, &mut stack);
+                    }
+                }
+                TypeKind::Union(u) => {
+                    for variant in &u.variants {
+                        push_named(&variant.ty, &mut stack);
+                    }
+                }
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => push_named(ty, &mut stack),
+                TypeKind::Enum(_) => {}
+            }
+        }
+    }
+    let operation_features = names.len();
+    let mut unreachable = None;
+    let of_type = reached
+        .into_iter()
+        .map(|mut features| {
+            if features.is_empty() {
+                let index = *unreachable.get_or_insert_with(|| {
+                    names.push(Features::UNREACHABLE.to_owned());
+                    names.len() - 1
+                });
+                return Some(vec![index]);
+            }
+            features.sort_unstable();
+            (features.len() < operation_features).then_some(features)
+        })
+        .collect();
+    Features {
+        names,
+        of_operation,
+        of_type,
+    }
+}
+
+/// The named types `ty` mentions directly.
+fn push_named(ty: &TypeRef, stack: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Named(index) => stack.push(*index),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+            push_named(inner, stack)
+        }
+        _ => {}
+    }
+}
+
+/// A cargo feature name for the tag `tag`: lower case, words joined by `-`.
+fn feature_name(tag: &str) -> String {
+    let mut name = String::new();
+    for word in tag
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() {
+        name.push_str("tag");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets, extra]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+  /owners:
+    post:
+      operationId: createOwner
+      tags: [Owner Records]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Owner'}
+      responses:
+        '204': {description: created}
+  /health:
+    get:
+      operationId: health
+      responses:
+        '204': {description: fine}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+    Orphan:
+      type: object
+      properties:
+        id: {type: string}
+"#;
+
+    #[test]
+    fn operations_take_their_first_tag_and_types_follow_their_users() {
+        let api = crate::load(SPEC, &crate::Config::new("pets.yaml")).unwrap();
+        let features = plan(&api);
+        assert_eq!(
+            features.names,
+            ["pets", "owner-records", "untagged", Features::UNREACHABLE]
+        );
+        assert_eq!(features.of_operation, [0, 1, 2]);
+        let of = |name: &str| {
+            let index = api.types.iter().position(|t| t.name == name).unwrap();
+            features.of_type[index].clone()
+        };
+        // Only `listPets` reaches `Pet`; `Owner` is reached by two of the three operation
+        // features, so it is compiled under either.
+        assert_eq!(of("Pet"), Some(vec![0]));
+        assert_eq!(of("Owner"), Some(vec![0, 1]));
+        assert_eq!(of("Orphan"), Some(vec![3]));
+    }
+
+    #[test]
+    fn a_type_every_feature_uses_is_always_compiled() {
+        let spec = SPEC
+            .replace("tags: [Owner Records]", "tags: [pets]")
+            .replace(
+                "      operationId: health\n",
+                "      operationId: health\n      tags: [pets]\n",
+            );
+        let api = crate::load(&spec, &crate::Config::new("pets.yaml")).unwrap();
+        let features = plan(&api);
+        assert_eq!(features.names, ["pets", Features::UNREACHABLE]);
+        let owner = api.types.iter().position(|t| t.name == "Owner").unwrap();
+        assert_eq!(features.of_type[owner], None);
+    }
+
+    #[test]
+    fn feature_names_are_what_cargo_accepts() {
+        assert_eq!(feature_name("repos"), "repos");
+        assert_eq!(feature_name("Code Scanning"), "code-scanning");
+        assert_eq!(feature_name("dependency_graph"), "dependency-graph");
+        assert_eq!(feature_name("???"), "tag");
+    }
+}
