@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the generator's layout against rustfmt on the largest outputs: the clients of GitHub,
-# DigitalOcean and Box (tests/data/specs). The generator writes formatted text itself following
+# DigitalOcean and Box (tests/data/specs), and GitHub's split into features (--features-per-tag). The generator writes formatted text itself following
 # rustfmt's rules (codegen/src/emit/code.rs); tests/tests/generator.rs compares whole files for
 # the smaller specs, but rustfmt runs out of memory on files of 100k lines and more, so these are
 # cut into chunks between items (scripts/rustfmt_chunks.py) and each chunk is checked with
@@ -30,6 +30,10 @@ for spec in "$scratch/github.json" \
   "$gen" "$spec" -o "$scratch/$name.rs" 2> /dev/null
   python3 "$repo/scripts/rustfmt_chunks.py" "$scratch/$name.rs" "$scratch/chunks" "$name" "$chunk_lines"
 done
+# GitHub's crate split into one feature per tag: the same code with #[cfg] lines on its items.
+"$gen" "$scratch/github.json" --crate "$scratch/github-features" --features-per-tag > /dev/null 2>&1
+python3 "$repo/scripts/rustfmt_chunks.py" "$scratch/github-features/src/generated.rs" "$scratch/chunks" \
+  github-features "$chunk_lines"
 
 # Chunks are named after their output and first line, so a difference points into $scratch/NAME.rs.
 if find "$scratch/chunks" -name '*.rs' -print0 | sort -z \

@@ -22,16 +22,18 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     code.block(format_args!("pub mod builders"), |code| {
         // Not every client's builders name a type: the import is allowed to be unused (what
         // rustfmt and clippy accept, rather than deciding afterwards whether to write it).
+        let mut allowed: Vec<String> = [
+            "clippy::too_many_arguments",
+            "clippy::large_enum_variant",
+            "deprecated",
+        ]
+        .map(str::to_owned)
+        .to_vec();
         if api.features.is_some() {
             // With only some features on, the imports below may have no user left.
-            code.line(
-                "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated, unused_imports)]",
-            );
-        } else {
-            code.line(
-                "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]",
-            );
+            allowed.push("unused_imports".to_owned());
         }
+        code.attr("#![allow(", &allowed, ")]");
         code.line("\n#[allow(unused_imports)]\nuse super::types;");
         if rt == "runtime" || rt.ends_with("::runtime") {
             code.linef(format_args!("use {rt};"));

@@ -756,8 +756,9 @@ fn top_level_arguments(list: &str) -> Vec<&str> {
 }
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ...))]` for several features: on one
-/// line when `any(...)` is at most [`ATTR_WIDTH`] wide, else one feature per line without a
-/// trailing comma (rustfmt's layout, measured).
+/// line when the features inside `any(...)` are at most [`ATTR_WIDTH`] wide, else one feature
+/// per line without a trailing comma (rustfmt's layout, measured: 66 columns of features stay
+/// on one line).
 fn cfg_attr(indent: usize, features: &[&str]) -> String {
     let items: Vec<String> = features
         .iter()
@@ -767,7 +768,7 @@ fn cfg_attr(indent: usize, features: &[&str]) -> String {
         return format!("#[cfg({only})]");
     }
     let joined = items.join(", ");
-    if width(&joined) + 5 <= ATTR_WIDTH && indent + width(&joined) + 13 <= MAX_WIDTH {
+    if width(&joined) <= ATTR_WIDTH && indent + width(&joined) + 13 <= MAX_WIDTH {
         format!("#[cfg(any({joined}))]")
     } else {
         format!("#[cfg(any(\n    {}\n))]", items.join(",\n    "))

@@ -8,14 +8,18 @@ use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, Ty
 pub(crate) fn emit(api: &Api, code: &mut Code) {
     code.line("/// The API's data types, one per schema of the spec.");
     code.block(format_args!("pub mod types"), |code| {
+        let mut allowed: Vec<String> = [
+            "clippy::large_enum_variant",
+            "clippy::derivable_impls",
+            "deprecated",
+        ]
+        .map(str::to_owned)
+        .to_vec();
         if api.features.is_some() {
             // With only some features on, the decoding helpers below may have no user left.
-            code.line(
-                "#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated, dead_code)]",
-            );
-        } else {
-            code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
+            allowed.push("dead_code".to_owned());
         }
+        code.attr("#![allow(", &allowed, ")]");
         if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
             code.blank();
             code.line(DESERIALIZE_SOME);
