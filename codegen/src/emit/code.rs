@@ -256,15 +256,11 @@ impl Code {
                 let (before, _) = text.split_at(text.len() - last.len());
                 self.linef(format_args!("{before}{without_brace}"));
                 self.brace_line();
+                self.inside(body);
             }
-            _ => {
-                let without_brace = &text[..text.len() - 2];
-                self.linef(format_args!("{without_brace}"));
-                self.out.truncate(self.out.len() - 1);
-                self.out.push_str(" {\n");
-            }
+            // `tail` ends with ` {`, which `block` writes.
+            _ => self.block(format_args!("{}", &text[..text.len() - 2]), body),
         }
-        self.inside(body);
     }
 
     /// Writes `args` + `tail` as one line when it fits in [`MAX_WIDTH`] + `slack` columns and
