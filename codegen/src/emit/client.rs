@@ -552,9 +552,9 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
         for (input, arg) in inputs.iter().zip(&args) {
             let (field, ty) = (input.rust_name, &arg.stored_ty);
             if input.required {
-                code.typed(&format!("{field}:"), ty, ",");
+                code.typed(format_args!("{field}:"), format_args!("{ty}"), ",");
             } else {
-                code.typed(&format!("{field}:"), &format!("Option<{ty}>"), ",");
+                code.typed(format_args!("{field}:"), format_args!("Option<{ty}>"), ",");
             }
         }
         code.line("options: runtime::CallOptions,");

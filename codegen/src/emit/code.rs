@@ -286,16 +286,17 @@ impl Code {
     }
 
     /// Writes `lead` (`pub name:`) and `ty` + `tail` after it: on one line when it fits, else
-    /// the type on the next line, else the outer type's generic argument on a line of its own
-    /// (rustfmt's layouts for a long field).
-    pub(crate) fn typed(&mut self, lead: &str, ty: &str, tail: &str) {
+    /// the type on the next line, else the type broken inside its generics (rustfmt's layouts
+    /// for a long field). Formatted straight into the output in the common case.
+    pub(crate) fn typed(&mut self, lead: fmt::Arguments<'_>, ty: fmt::Arguments<'_>, tail: &str) {
         if self.try_line(format_args!("{lead} {ty}"), tail, 0) {
             return;
         }
-        if self.indent() + INDENT + width(ty) + width(tail) <= MAX_WIDTH {
+        let ty = ty.to_string();
+        if self.indent() + INDENT + width(&ty) + width(tail) <= MAX_WIDTH {
             self.linef(format_args!("{lead}\n    {ty}{tail}"));
         } else {
-            let ty = break_generics(self.indent(), ty);
+            let ty = break_generics(self.indent(), &ty);
             self.linef(format_args!("{lead} {ty}{tail}"));
         }
     }
@@ -1109,7 +1110,11 @@ mod tests {
         // A field's type goes to the next line first.
         let ty = format!("Option<{}>", "T".repeat(82));
         assert_eq!(
-            written(1, |code| code.typed("field:", &ty, ",")),
+            written(1, |code| code.typed(
+                format_args!("field:"),
+                format_args!("{ty}"),
+                ","
+            )),
             format!("    field:\n        {ty},\n")
         );
     }

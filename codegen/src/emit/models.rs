@@ -230,12 +230,16 @@ fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
             if !serde_attrs.is_empty() {
                 code.attr("#[serde(", &serde_attrs, ")]");
             }
-            code.typed(&format!("pub {}:", field.rust_name), &shape.ty, ",");
+            code.typed(
+                format_args!("pub {}:", field.rust_name),
+                format_args!("{}", shape.ty),
+                ",",
+            );
         }
         if let Some((field, doc, ty, _)) = &extra_field {
             code.line(doc);
             code.line("#[serde(flatten)]");
-            code.typed(&format!("pub {field}:"), ty, ",");
+            code.typed(format_args!("pub {field}:"), format_args!("{ty}"), ",");
         }
     });
     code.blank();
