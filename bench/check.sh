@@ -76,7 +76,7 @@ for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
             printf '%s\t%s\tgeneration fails\t\t\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
         fi
         case $tool in
-            openapi-gen*) dir=$(ours_crate "$name" "$tool"); lines=$(wc -l < "$dir/src/generated.rs") ;;
+            openapi-gen | openapi-gen-before) dir=$(ours_crate "$name" "$tool"); lines=$(wc -l < "$dir/src/generated.rs") ;;
             *) dir=$OUT/$name.$tool
                grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >> "$dir/Cargo.toml"
                lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l) ;;
