@@ -62,7 +62,7 @@ impl std::fmt::Display for types::$1 {
 RS
 }
 
-echo "spec	tool	status	lines	seconds	peak_kib" > "$OUT/checktimes.tsv"
+echo "spec	tool	status	lines	seconds	cpu_seconds	peak_kib" > "$OUT/checktimes.tsv"
 for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
     name=$mem
     # openapi-gen-before: the older build generation.sh ran as BEFORE, when it did.
@@ -70,13 +70,13 @@ for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
         status=$(awk -F'\t' -v s="$name" -v t="$tool" '$1==s && $2==t {print $3}' "$OUT/memory.tsv")
         [ -n "$status" ] || continue
         if [ "$status" = "not installed" ]; then
-            printf '%s\t%s\tnot installed\t\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
+            printf '%s\t%s\tnot installed\t\t\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
         fi
         if [ "$status" != ok ]; then
-            printf '%s\t%s\tgeneration fails\t\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
+            printf '%s\t%s\tgeneration fails\t\t\t\t\n' "$name" "$tool" >> "$OUT/checktimes.tsv"; continue
         fi
         case $tool in
-            openapi-gen*) dir=$(ours_crate "$name" "$tool"); lines=$(wc -l < "$dir/src/generated.rs") ;;
+            openapi-gen | openapi-gen-before) dir=$(ours_crate "$name" "$tool"); lines=$(wc -l < "$dir/src/generated.rs") ;;
             *) dir=$OUT/$name.$tool
                grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >> "$dir/Cargo.toml"
                lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l) ;;
@@ -92,12 +92,14 @@ for mem in $(tail -n +2 "$OUT/memory.tsv" | cut -f1 | uniq); do
                 status="ok, with a Display shim for $(echo $missing)"
             fi
             if [ "$status" = ok ] || ! (cd "$dir" && cargo check -q >> "$dir.check.log" 2>&1); then
-                printf '%s\t%s\tdoes not compile\t%s\t\t\n' "$name" "$tool" "$lines" >> "$OUT/checktimes.tsv"; continue
+                printf '%s\t%s\tdoes not compile\t%s\t\t\t\n' "$name" "$tool" "$lines" >> "$OUT/checktimes.tsv"; continue
             fi
         fi
         hyperfine -r "$RUNS" -p "touch $dir/src/lib.rs" --export-json "$OUT/$name.$tool.check.json" \
             "cd $dir && cargo check -q" > "$OUT/$name.$tool.check.log"
-        secs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$OUT/$name.$tool.check.json")
+        # The median wall time, and the mean CPU time (user + sys of cargo and rustc), which
+        # other load on the machine inflates far less than the wall time.
+        secs=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['median'], r['user'] + r['system'], sep='\t')" "$OUT/$name.$tool.check.json")
         touch "$dir/src/lib.rs"
         (cd "$dir" && /usr/bin/time -f %M -o "$OUT/check-mem.tmp" cargo check -q > /dev/null 2>&1)
         kib=$(tail -n 1 "$OUT/check-mem.tmp")

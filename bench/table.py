@@ -53,22 +53,24 @@ def generation(out):
 
 def check(out):
     rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(out, "checktimes.tsv"))][1:]
-    print("| spec | generator | lines | `cargo check` median | vs openapi-gen | peak RSS | vs openapi-gen |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| spec | generator | lines | `cargo check` median | vs openapi-gen | CPU (user+sys) "
+          "| vs openapi-gen | peak RSS | vs openapi-gen |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     ours = {}
-    for spec, tool, status, lines, secs, kib in rows:
+    for spec, tool, status, lines, secs, cpu, kib in rows:
         if tool == "openapi-gen" and status.startswith("ok"):
-            ours[spec] = (float(secs), int(kib))
-    for spec, tool, status, lines, secs, kib in rows:
+            ours[spec] = (float(secs), float(cpu), int(kib))
+    for spec, tool, status, lines, secs, cpu, kib in rows:
         if not status.startswith("ok"):
-            print(f"| {spec} | {tool} | {lines} | {status} | | | |")
+            print(f"| {spec} | {tool} | {lines} | {status} | | | | | |")
             continue
         note = status[len("ok, "):]
         note = f" ({note})" if note else ""
-        ratio = f"{float(secs) / ours[spec][0]:.2f}x" if spec in ours else ""
-        mem_ratio = f"{int(kib) / ours[spec][1]:.2f}x" if spec in ours else ""
-        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s{note} | {ratio} "
-              f"| {int(kib) / 1024:.0f} MiB | {mem_ratio} |")
+        base = ours.get(spec)
+        ratio = lambda value, i: f"{value / base[i]:.2f}x" if base else ""
+        print(f"| {spec} | {tool} | {lines} | {float(secs):.2f} s{note} | {ratio(float(secs), 0)} "
+              f"| {float(cpu):.1f} s | {ratio(float(cpu), 1)} "
+              f"| {int(kib) / 1024:.0f} MiB | {ratio(int(kib), 2)} |")
 
 
 if __name__ == "__main__":

@@ -3106,6 +3106,7 @@ pub static API: openapi_gen_runtime::ApiInfo = openapi_gen_runtime::ApiInfo {
 pub mod builders {
     #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
 
+    #[allow(unused_imports)]
     use super::types;
     use openapi_gen_runtime as runtime;
 

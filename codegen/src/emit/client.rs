@@ -1,6 +1,6 @@
 //! The client side: `API` facts, one `Client` method and one request builder per operation.
 
-use super::code::{self, Code, string_lit};
+use super::code::{ArrayCall, Code, FieldInit, Returns, string_lit};
 use super::{docs, is_scalar, operation_features, resolved, type_features, type_name};
 use crate::Config;
 use crate::ir::{
@@ -19,37 +19,35 @@ pub(crate) fn emit(api: &Api, config: &Config, code: &mut Code) {
     }
     code.blank();
     code.line("/// One request builder per operation: set optional parameters, then `send()`.");
-    code.open("pub mod builders {");
-    if api.features.is_some() {
-        // With only some features on, the imports below may have no user left.
-        code.line(
-            "#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated, unused_imports)]",
-        );
-    } else {
-        code.line("#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]");
-    }
-    code.blank();
-    // Written in case the builders name a type; removed below if none does (an unused import
-    // would be a warning in the user's build).
-    let use_types = code.mark();
-    code.line("use super::types;");
-    let builders_start = code.mark();
-    if rt == "runtime" || rt.ends_with("::runtime") {
-        code.linef(format_args!("use {rt};"));
-    } else {
-        code.linef(format_args!("use {rt} as runtime;"));
-    }
-    for (index, op) in api.operations.iter().enumerate() {
-        code.blank();
-        code.set_cfg(&operation_features(api, index));
-        builder(api, op, code);
-    }
-    code.set_cfg(&[]);
-    page_impls(api, code);
-    if !code.written_since_contains(builders_start, "types::") {
-        code.remove(use_types..builders_start);
-    }
-    code.close("}");
+    code.block(format_args!("pub mod builders"), |code| {
+        // Not every client's builders name a type: the import is allowed to be unused (what
+        // rustfmt and clippy accept, rather than deciding afterwards whether to write it).
+        let mut allowed: Vec<String> = [
+            "clippy::too_many_arguments",
+            "clippy::large_enum_variant",
+            "deprecated",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if api.features.is_some() {
+            // With only some features on, the imports below may have no user left.
+            allowed.push("unused_imports".to_owned());
+        }
+        code.attr("#![allow(", &allowed, ")]");
+        code.line("\n#[allow(unused_imports)]\nuse super::types;");
+        if rt == "runtime" || rt.ends_with("::runtime") {
+            code.linef(format_args!("use {rt};"));
+        } else {
+            code.linef(format_args!("use {rt} as runtime;"));
+        }
+        for (index, op) in api.operations.iter().enumerate() {
+            code.blank();
+            code.set_cfg(&operation_features(api, index));
+            builder(api, op, code);
+        }
+        code.set_cfg(&[]);
+        page_impls(api, code);
+    });
 
     let methods: Vec<ClientMethod> = api
         .operations
@@ -72,65 +70,73 @@ fn client_type(api: &Api, config: &Config, rt: &str, methods: &[ClientMethod], c
          key, timeouts, retries or rate limits.",
         api.title
     )));
-    code.line("#[derive(Debug, Clone)]");
-    code.open("pub struct Client {");
-    code.linef(format_args!("inner: {rt}::Client,"));
-    code.close("}");
-    code.blank();
-    code.line("#[allow(deprecated)]");
-    code.open("impl Client {");
-    code.doc(&docs::plain(
-        "Starts configuring a client of this API: base URL or server, key, timeouts,\n\
-         retries, rate limits; `build()` makes the client.",
-    ));
-    code.line("pub fn builder() -> ClientBuilder {");
-    code.enter();
-    code.linef(format_args!("{rt}::ClientBuilder::new(&API)"));
-    code.close("}");
-    code.blank();
-    code.doc(&docs::plain(&format!(
-        "A client configured from the environment: the key from `{env_prefix}_API_KEY`,\n\
-         the base URL from `{env_prefix}_API_BASE_URL` or the server named by\n\
-         `{env_prefix}_REGION`, else the first server of the spec."
-    )));
     code.linef(format_args!(
-        "pub fn from_env() -> Result<Client, {rt}::Error> {{"
+        "\
+#[derive(Debug, Clone)]
+pub struct Client {{
+    inner: {rt}::Client,
+}}
+
+#[allow(deprecated)]"
     ));
-    code.enter();
-    code.line("Client::builder().from_env().build()");
-    code.close("}");
-    code.blank();
-    code.doc(&docs::plain(
-        "The runtime's client underneath: its settings, and `execute` for calls the spec\n\
-         does not describe.",
-    ));
-    code.linef(format_args!("pub fn runtime(&self) -> &{rt}::Client {{"));
-    code.enter();
-    code.line("&self.inner");
-    code.close("}");
-    for (index, m) in methods.iter().enumerate() {
-        code.blank();
-        code.set_cfg(&operation_features(api, index));
-        code.cfg_line();
-        m.write_attributes(code);
-        m.write_definition(code, "pub ");
-    }
-    code.set_cfg(&[]);
-    code.close("}");
+    code.block(format_args!("impl Client"), |code| {
+        code.doc(&docs::plain(
+            "Starts configuring a client of this API: base URL or server, key, timeouts,\n\
+             retries, rate limits; `build()` makes the client.",
+        ));
+        code.linef(format_args!(
+            "\
+pub fn builder() -> ClientBuilder {{
+    {rt}::ClientBuilder::new(&API)
+}}
+"
+        ));
+        code.doc(&docs::plain(&format!(
+            "A client configured from the environment: the key from `{env_prefix}_API_KEY`,\n\
+             the base URL from `{env_prefix}_API_BASE_URL` or the server named by\n\
+             `{env_prefix}_REGION`, else the first server of the spec."
+        )));
+        code.linef(format_args!(
+            "\
+pub fn from_env() -> Result<Client, {rt}::Error> {{
+    Client::builder().from_env().build()
+}}
+"
+        ));
+        code.doc(&docs::plain(
+            "The runtime's client underneath: its settings, and `execute` for calls the spec\n\
+             does not describe.",
+        ));
+        code.linef(format_args!(
+            "\
+pub fn runtime(&self) -> &{rt}::Client {{
+    &self.inner
+}}"
+        ));
+        for (index, m) in methods.iter().enumerate() {
+            code.blank();
+            code.set_cfg(&operation_features(api, index));
+            code.cfg_line();
+            m.write_attributes(code);
+            m.write_definition(code, "pub ");
+        }
+        code.set_cfg(&[]);
+    });
     code.blank();
     code.doc(&docs::plain(
         "Configures a [`Client`]: made by [`Client::builder`], finished by `build()`.",
     ));
     code.linef(format_args!(
-        "pub type ClientBuilder = {rt}::ClientBuilder<Client>;"
+        "pub type ClientBuilder = {rt}::ClientBuilder<Client>;\n"
     ));
-    code.blank();
-    code.open_itemf(format_args!("impl From<{rt}::Client> for Client"));
-    code.linef(format_args!("fn from(inner: {rt}::Client) -> Self {{"));
-    code.enter();
-    code.line("Client { inner }");
-    code.close("}");
-    code.close("}");
+    code.item(format_args!("impl From<{rt}::Client> for Client"), |code| {
+        code.linef(format_args!(
+            "\
+fn from(inner: {rt}::Client) -> Self {{
+    Client {{ inner }}
+}}"
+        ));
+    });
 }
 
 /// The prefix of the environment variables the client reads: the configured one, else one from
@@ -152,7 +158,6 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
         "Facts about {} (version {}) from its spec: servers, authentication, environment.",
         api.title, api.version
     )));
-    let field_indent = code.indent() + 4;
     let servers: Vec<(String, Vec<String>)> = api
         .servers
         .iter()
@@ -187,20 +192,26 @@ fn api_info(api: &Api, config: &Config, rt: &str, code: &mut Code) {
         })
         .collect();
     let fields = [
-        format!("title: {}", string_lit(&api.title)),
-        format!("version: {}", string_lit(&api.version)),
-        struct_array(field_indent, "servers: &[", &servers, "]"),
-        struct_array(field_indent, "auth: &[", &auth, "]"),
-        format!("env_prefix: {}", string_lit(&env_prefix)),
-        format!("user_agent: {}", string_lit(&user_agent)),
-        format!("path_prefix: {}", string_lit(&path_prefix(api))),
-        match &config.policy {
+        FieldInit::Text(format!("title: {}", string_lit(&api.title))),
+        FieldInit::Text(format!("version: {}", string_lit(&api.version))),
+        FieldInit::StructSlice {
+            name: "servers",
+            structs: servers,
+        },
+        FieldInit::StructSlice {
+            name: "auth",
+            structs: auth,
+        },
+        FieldInit::Text(format!("env_prefix: {}", string_lit(&env_prefix))),
+        FieldInit::Text(format!("user_agent: {}", string_lit(&user_agent))),
+        FieldInit::Text(format!("path_prefix: {}", string_lit(&path_prefix(api)))),
+        FieldInit::Text(match &config.policy {
             Some(policy) => format!("policy: {policy}"),
             None => format!("policy: {rt}::ApiPolicy::STANDARD"),
-        },
+        }),
     ];
     let head = format!("pub static API: {rt}::ApiInfo = {rt}::ApiInfo");
-    code.line(&code::struct_lit(code.indent(), &head, &fields, ";"));
+    code.struct_lit_nested(&head, &fields, ";");
 }
 
 /// The literal path segments every operation's path starts with (`/api/v2` when the paths are
@@ -264,24 +275,6 @@ pub(crate) fn usage_example(api: &Api) -> Option<(String, String)> {
         .collect();
     let call = format!("{}({})", op.rust_name, args.join(", "));
     Some((call, format!("{} {}", op.method, op.path)))
-}
-
-/// An array of struct literals (`path { fields }`). A single element is written inside the
-/// brackets as rustfmt does (`&[Info {` ... `}]`), several one per line.
-fn struct_array(
-    indent: usize,
-    head: &str,
-    structs: &[(String, Vec<String>)],
-    tail: &str,
-) -> String {
-    if let [(path, fields)] = structs {
-        return code::struct_lit(indent, &format!("{head}{path}"), fields, tail);
-    }
-    let items: Vec<String> = structs
-        .iter()
-        .map(|(path, fields)| code::struct_lit(indent + 4, path, fields, ""))
-        .collect();
-    code::args(indent, head, &items, tail)
 }
 
 /// A prefix a person would type, from the spec's title: `Rescale API` -> `RESCALE`, `Oxide
@@ -444,36 +437,18 @@ impl ClientMethod {
 
     /// The method with its body: it starts the operation's builder.
     fn write_definition(&self, code: &mut Code, visibility: &str) {
-        let signature = code::params(
-            code.indent(),
-            &self.head(visibility),
+        let builder = &self.builder;
+        code.function(
+            &format!("{visibility}fn {}(", self.name),
             &self.args,
-            &self.tail(),
+            Returns::Type(&format!("builders::{builder}")),
+            |code| {
+                let mut args = Vec::with_capacity(self.arg_names.len() + 1);
+                args.push("self.inner.clone()".to_owned());
+                args.extend(self.arg_names.iter().cloned());
+                code.call(&format!("builders::{builder}::new("), &args, ")");
+            },
         );
-        code.line(&signature);
-        code.enter();
-        code.line(&self.body(code.indent()));
-        code.close("}");
-    }
-
-    fn head(&self, visibility: &str) -> String {
-        format!("{visibility}fn {}(", self.name)
-    }
-
-    fn tail(&self) -> String {
-        format!(") -> builders::{} {{", self.builder)
-    }
-
-    fn body(&self, indent: usize) -> String {
-        let mut args = Vec::with_capacity(self.arg_names.len() + 1);
-        args.push("self.inner.clone()".to_owned());
-        args.extend(self.arg_names.iter().cloned());
-        code::args(
-            indent,
-            &format!("builders::{}::new(", self.builder),
-            &args,
-            ")",
-        )
     }
 }
 
@@ -553,10 +528,13 @@ fn client_method(api: &Api, op: &Operation) -> ClientMethod {
     }
 }
 
+/// An operation's request builder: its struct, `new` with the required inputs, a setter per
+/// optional input, the per-call options, `send` and (for a paginated operation) `into_stream`.
 fn builder(api: &Api, op: &Operation, code: &mut Code) {
     let name = op.builder_name.as_str();
     let body_docs = op.body.as_ref().map(|b| b.docs.clone()).unwrap_or_default();
     let inputs = inputs(op, &body_docs);
+    let args: Vec<Arg> = inputs.iter().map(|i| arg_for(api, &i.ty)).collect();
     let response = response(api, op);
     if let Some(status_enum) = &response.status_enum {
         status_enum.write(code);
@@ -564,182 +542,161 @@ fn builder(api: &Api, op: &Operation, code: &mut Code) {
     }
     let method = op.rust_name.trim_start_matches("r#");
     code.linef(format_args!(
-        "/// Request builder for [`Client::{method}`](super::Client::{method})."
+        "\
+/// Request builder for [`Client::{method}`](super::Client::{method}).
+#[derive(Debug)]
+#[must_use = \"a request builder does nothing until `send()` is awaited\"]"
     ));
-    code.line("#[derive(Debug)]");
-    code.line("#[must_use = \"a request builder does nothing until `send()` is awaited\"]");
-    code.open_itemf(format_args!("pub struct {name}"));
-    code.line("client: runtime::Client,");
-    let args: Vec<Arg> = inputs.iter().map(|i| arg_for(api, &i.ty)).collect();
-    for (input, arg) in inputs.iter().zip(&args) {
-        if input.required {
-            code.linef(format_args!("{}: {},", input.rust_name, arg.stored_ty));
-        } else {
-            code.linef(format_args!(
-                "{}: Option<{}>,",
-                input.rust_name, arg.stored_ty
-            ));
+    code.item(format_args!("pub struct {name}"), |code| {
+        code.line("client: runtime::Client,");
+        for (input, arg) in inputs.iter().zip(&args) {
+            let (field, ty) = (input.rust_name, &arg.stored_ty);
+            if input.required {
+                code.typed(format_args!("{field}:"), format_args!("{ty}"), ",");
+            } else {
+                code.typed(format_args!("{field}:"), format_args!("Option<{ty}>"), ",");
+            }
         }
-    }
-    code.line("options: runtime::CallOptions,");
-    code.close("}");
+        code.line("options: runtime::CallOptions,");
+    });
     code.blank();
 
-    code.open_itemf(format_args!("impl {name}"));
-    let mut new_args = vec!["client: runtime::Client".to_owned()];
-    let mut new_inits = vec!["client".to_owned()];
-    for (input, arg) in inputs.iter().zip(&args) {
-        let field = input.rust_name;
-        if input.required {
-            new_args.push(format!("{field}: {}", arg.param_ty));
-            new_inits.push(if arg.into {
+    code.item(format_args!("impl {name}"), |code| {
+        let mut new_args = vec!["client: runtime::Client".to_owned()];
+        let mut new_inits = vec!["client".to_owned()];
+        for (input, arg) in inputs.iter().zip(&args) {
+            let field = input.rust_name;
+            let init = if !input.required {
+                format!("{field}: None")
+            } else if arg.into {
                 format!("{field}: {field}.into()")
             } else {
                 field.to_owned()
-            });
-        } else {
-            new_inits.push(format!("{field}: None"));
+            };
+            if input.required {
+                new_args.push(format!("{field}: {}", arg.param_ty));
+            }
+            new_inits.push(init);
         }
-    }
-    new_inits.push("options: runtime::CallOptions::default()".to_owned());
-    code.line(&code::params(
-        code.indent(),
-        "pub(crate) fn new(",
-        &new_args,
-        ") -> Self {",
-    ));
-    code.enter();
-    code.line(&code::struct_lit(code.indent(), "Self", &new_inits, ""));
-    code.close("}");
-    for (input, arg) in inputs.iter().zip(&args) {
-        if input.required {
-            continue;
-        }
-        let field = input.rust_name;
-        code.blank();
-        docs::write(code, input.docs, || format!("Sets `{}`.", input.wire_name));
-        code.line(&code::params(
-            code.indent(),
-            &format!("pub fn {field}("),
-            &["mut self".to_owned(), format!("value: {}", arg.param_ty)],
-            ") -> Self {",
-        ));
-        code.enter();
-        if arg.into {
-            code.linef(format_args!("self.{field} = Some(value.into());"));
-        } else {
-            code.linef(format_args!("self.{field} = Some(value);"));
-        }
-        code.line("self");
-        code.close("}");
-    }
-    code.blank();
-    code.line("/// Overall time limit for this call, instead of the client's.");
-    code.open("pub fn timeout(mut self, timeout: std::time::Duration) -> Self {");
-    code.line("self.options.timeout = Some(timeout);");
-    code.line("self");
-    code.close("}");
-    code.blank();
-    code.line(
-        "/// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).",
-    );
-    code.open("pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {");
-    code.line("self.options.retry = Some(policy);");
-    code.line("self");
-    code.close("}");
-    code.blank();
-    code.open(
-        "fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error> {",
-    );
-    build_request(api, op, code);
-    code.close("}");
-    code.blank();
-    code.line("/// Sends the request and decodes the answer.");
-    let answer = format!("runtime::ApiResponse<{}>", response.ty);
-    // As with item headers, rustfmt lets this line reach one column past the limit (measured).
-    let returns = if code.indent() + width_of_return(&answer) <= code::MAX_WIDTH + 1 {
-        format!(") -> Result<{answer}, runtime::Error> {{")
-    } else {
-        // rustfmt breaks a return type too long for its line inside the generics.
-        format!(") -> Result<\n    {answer},\n    runtime::Error,\n> {{")
-    };
-    code.line(&code::params(
-        code.indent(),
-        "pub async fn send(",
-        &["self".to_owned()],
-        &returns,
-    ));
-    code.enter();
-    code.line("let (client, request) = self.into_request()?;");
-    code.line("let response = client.execute(request).await?;");
-    if response.status_enum.is_some() {
-        code.line("#[allow(unreachable_patterns)]");
-    }
-    code.open("match response.status().as_u16() {");
-    for arm in &response.arms {
-        code.line(arm);
-    }
-    code.line("_ => Err(response.into_error().await),");
-    code.close("}");
-    code.close("}");
-    if let Some(p) = &op.pagination {
-        let page = &api.types[p.page_type].name;
-        let item = type_name(api, &p.item, false);
-        let token = match &p.style {
-            PageStyle::NextUrl => "None".to_owned(),
-            PageStyle::Token { query_param } => format!("Some({})", string_lit(query_param)),
-        };
-        code.blank();
-        code.line(
-            "/// Every item of every page, fetched lazily page by page as the stream is read.",
+        new_inits.push("options: runtime::CallOptions::default()".to_owned());
+        code.function(
+            "pub(crate) fn new(",
+            &new_args,
+            Returns::Type("Self"),
+            |code| code.struct_lit("Self", &new_inits, ""),
         );
-        code.line("/// Filters and page size set on this builder are kept for every page.");
-        code.line(&code::params(
-            code.indent(),
-            "pub fn into_stream(",
+        for (input, arg) in inputs.iter().zip(&args) {
+            if input.required {
+                continue;
+            }
+            let field = input.rust_name;
+            code.blank();
+            docs::write(code, input.docs, || format!("Sets `{}`.", input.wire_name));
+            code.function(
+                &format!("pub fn {field}("),
+                &["mut self".to_owned(), format!("value: {}", arg.param_ty)],
+                Returns::Type("Self"),
+                |code| {
+                    let value = if arg.into { "value.into()" } else { "value" };
+                    code.linef(format_args!("self.{field} = Some({value});\nself"));
+                },
+            );
+        }
+        code.line(
+            "
+/// Overall time limit for this call, instead of the client's.
+pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+    self.options.timeout = Some(timeout);
+    self
+}
+
+/// Retry policy for this call, instead of the client's (`RetryPolicy::none()` to opt out).
+pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+    self.options.retry = Some(policy);
+    self
+}
+",
+        );
+        code.block(
+            format_args!(
+                "fn into_request(self) -> Result<(runtime::Client, runtime::Request), runtime::Error>"
+            ),
+            |code| build_request(api, op, code),
+        );
+        code.blank();
+        code.line("/// Sends the request and decodes the answer.");
+        let answer = format!("runtime::ApiResponse<{}>", response.ty);
+        code.function(
+            "pub async fn send(",
             &["self".to_owned()],
-            &format!(") -> runtime::ItemStream<{item}> {{"),
-        ));
-        code.enter();
-        code.line(&code::args(
-            code.indent(),
-            &format!("runtime::paginate_prepared::<types::{page}>("),
-            &["self.into_request()".to_owned(), token],
-            ")",
-        ));
-        code.close("}");
-    }
-    code.close("}");
+            Returns::Result(&answer, "runtime::Error"),
+            |code| {
+                code.line(
+                    "\
+let (client, request) = self.into_request()?;
+let response = client.execute(request).await?;",
+                );
+                if response.status_enum.is_some() {
+                    code.line("#[allow(unreachable_patterns)]");
+                }
+                code.block(format_args!("match response.status().as_u16()"), |code| {
+                    for arm in &response.arms {
+                        arm.write(code);
+                    }
+                    code.line("_ => Err(response.into_error().await),");
+                });
+            },
+        );
+        if let Some(p) = &op.pagination {
+            let page = &api.types[p.page_type].name;
+            let item = type_name(api, &p.item, false);
+            let token = match &p.style {
+                PageStyle::NextUrl => "None".to_owned(),
+                PageStyle::Token { query_param } => format!("Some({})", string_lit(query_param)),
+            };
+            code.line(
+                "
+/// Every item of every page, fetched lazily page by page as the stream is read.
+/// Filters and page size set on this builder are kept for every page.",
+            );
+            code.function(
+                "pub fn into_stream(",
+                &["self".to_owned()],
+                Returns::Type(&format!("runtime::ItemStream<{item}>")),
+                |code| {
+                    code.call(
+                        &format!("runtime::paginate_prepared::<types::{page}>("),
+                        &["self.into_request()".to_owned(), token],
+                        ")",
+                    );
+                },
+            );
+        }
+    });
 }
 
-/// Width of `) -> Result<answer, runtime::Error>`.
-fn width_of_return(answer: &str) -> usize {
-    code::width(") -> Result<") + code::width(answer) + code::width(", runtime::Error>")
-}
-
+/// Writes the body of `into_request`: the path, the parameters and the body, the call options.
 fn build_request(api: &Api, op: &Operation, code: &mut Code) {
     let mut parts = Vec::with_capacity(op.path_parts.len());
     for part in &op.path_parts {
         match part {
-            PathPart::Literal(text) => {
-                let part = format!("runtime::PathPart::Literal({})", string_lit(text));
-                // In the one-a-line array, a part too long for its line is broken.
-                if code.indent() + 8 + code::width(&part) + 1 > code::MAX_WIDTH {
-                    parts.push(format!(
-                        "runtime::PathPart::Literal(\n    {},\n)",
-                        string_lit(text)
-                    ));
-                } else {
-                    parts.push(part);
-                }
-            }
+            PathPart::Literal(text) => parts.push(ArrayCall {
+                head: "runtime::PathPart::Literal(",
+                argument: string_lit(text),
+            }),
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let field = &param.rust_name;
                 if param.allow_slashes && resolved(api, &param.ty) == &TypeRef::String {
-                    parts.push(format!("runtime::PathPart::Segments(&self.{field})"));
+                    parts.push(ArrayCall {
+                        head: "runtime::PathPart::Segments(",
+                        argument: format!("&self.{field}"),
+                    });
                 } else if resolved(api, &param.ty) == &TypeRef::String {
-                    parts.push(format!("runtime::PathPart::Param(&self.{field})"));
+                    parts.push(ArrayCall {
+                        head: "runtime::PathPart::Param(",
+                        argument: format!("&self.{field}"),
+                    });
                 } else {
                     let text = format!("{}_text", field.trim_start_matches("r#"));
                     if is_scalar(api, &param.ty) {
@@ -749,35 +706,23 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
                             "let {text} = runtime::param_text(&self.{field})?;"
                         ));
                     }
-                    parts.push(format!("runtime::PathPart::Param(&{text})"));
+                    parts.push(ArrayCall {
+                        head: "runtime::PathPart::Param(",
+                        argument: format!("&{text}"),
+                    });
                 }
             }
         }
     }
-    let indent = code.indent();
-    let path = match op.path_parts.as_slice() {
-        // A single element that is too long for one line is broken inside the brackets, as
-        // rustfmt does.
-        [PathPart::Literal(text)] if code::width(&parts[0]) > code::LIST_WIDTH => code::list(
-            indent + 4,
-            "&[runtime::PathPart::Literal(",
-            &[string_lit(text)],
-            ")]",
-            0,
-            true,
-        ),
-        _ => code::args(indent + 4, "&[", &parts, "]"),
-    };
-    code.line(&code::args(
-        indent,
+    code.call_with_array(
         "let mut request = runtime::Request::new(",
         &[
             "&self.client".to_owned(),
             format!("runtime::Method::{}", op.method),
-            path,
         ],
+        &parts,
         ")?;",
-    ));
+    );
     for param in op
         .params
         .iter()
@@ -794,14 +739,11 @@ fn build_request(api: &Api, op: &Operation, code: &mut Code) {
     if let Some(idempotent) = op.idempotent {
         code.linef(format_args!("request.idempotent({idempotent});"));
     }
-    code.line("*request.options() = self.options;");
-    code.line("Ok((self.client, request))");
-}
-
-/// Writes `head(args)tail` as a statement, breaking the arguments as rustfmt would.
-fn call(code: &mut Code, head: &str, args: &[String], tail: &str) {
-    let text = code::args(code.indent(), head, args, tail);
-    code.line(&text);
+    code.line(
+        "\
+*request.options() = self.options;
+Ok((self.client, request))",
+    );
 }
 
 /// Writes `statement(value)` for a required input (`value` is `self.field`) or inside
@@ -815,9 +757,9 @@ fn with_value(
     if required {
         statement(code, &format!("self.{field}"));
     } else {
-        code.open(&format!("if let Some(value) = self.{field} {{"));
-        statement(code, "value");
-        code.close("}");
+        code.block(format_args!("if let Some(value) = self.{field}"), |code| {
+            statement(code, "value");
+        });
     }
 }
 
@@ -827,9 +769,9 @@ fn param_statement(api: &Api, param: &Param, code: &mut Code) {
     let location = param.location;
     // `request.query(name, text);` or the header/cookie equivalent.
     let add = move |code: &mut Code, text: String| match location {
-        ParamLocation::Query => call(code, "request.query(", &[name.clone(), text], ");"),
-        ParamLocation::Header => call(code, "request.header(", &[name.clone(), text], ")?;"),
-        ParamLocation::Cookie => call(code, "request.cookie(", &[name.clone(), text], ");"),
+        ParamLocation::Query => code.call("request.query(", &[name.clone(), text], ");"),
+        ParamLocation::Header => code.call("request.header(", &[name.clone(), text], ")?;"),
+        ParamLocation::Cookie => code.call("request.cookie(", &[name.clone(), text], ");"),
         ParamLocation::Path => {}
     };
     let ty = resolved(api, &param.ty);
@@ -849,9 +791,9 @@ fn param_statement(api: &Api, param: &Param, code: &mut Code) {
             TypeRef::String => add(code, value.to_owned()),
             TypeRef::Array(item) if is_scalar(api, item) => {
                 if param.explode && location == ParamLocation::Query {
-                    code.open(&format!("for item in &{value} {{"));
-                    add(code, "item.to_string()".to_owned());
-                    code.close("}");
+                    code.block(format_args!("for item in &{value}"), |code| {
+                        add(code, "item.to_string()".to_owned());
+                    });
                 } else {
                     add(code, format!("runtime::comma_separated(&{value})"));
                 }
@@ -860,8 +802,7 @@ fn param_statement(api: &Api, param: &Param, code: &mut Code) {
             // Objects and other structured values: `name[key]=value` (deepObject), `key=value`
             // (exploded form) or JSON text.
             _ => match location {
-                ParamLocation::Query => call(
-                    code,
+                ParamLocation::Query => code.call(
                     "runtime::query_structured(",
                     &[
                         "&mut request".to_owned(),
@@ -886,8 +827,7 @@ fn body_statement(api: &Api, body: &Body, code: &mut Code) {
             let ty = resolved(api, &part.ty);
             with_value(code, &part.rust_name, part.required, |code, value| {
                 let set = |code: &mut Code, method: &str, text: String| {
-                    call(
-                        code,
+                    code.call(
                         &format!("form = form.{method}("),
                         &[name.clone(), text],
                         ");",
@@ -896,9 +836,9 @@ fn body_statement(api: &Api, body: &Body, code: &mut Code) {
                 match ty {
                     TypeRef::Binary => set(code, "file", value.to_owned()),
                     TypeRef::Array(item) if **item == TypeRef::Binary => {
-                        code.open(&format!("for file in {value} {{"));
-                        set(code, "file", "file".to_owned());
-                        code.close("}");
+                        code.block(format_args!("for file in {value}"), |code| {
+                            set(code, "file", "file".to_owned());
+                        });
                     }
                     TypeRef::String => set(code, "text", value.to_owned()),
                     _ if is_scalar(api, ty) => set(code, "text", format!("{value}.to_string()")),
@@ -913,9 +853,8 @@ fn body_statement(api: &Api, body: &Body, code: &mut Code) {
         match &body.kind {
             BodyKind::Json(_) => code.linef(format_args!("request.json(&{value})?;")),
             BodyKind::Form(_) => code.linef(format_args!("request.form(&{value})?;")),
-            BodyKind::Binary => call(code, "request.upload(", &[media, value.to_owned()], ");"),
-            BodyKind::Text => call(
-                code,
+            BodyKind::Binary => code.call("request.upload(", &[media, value.to_owned()], ");"),
+            BodyKind::Text => code.call(
                 "request.bytes(",
                 &[media, format!("{value}.into_bytes()")],
                 ");",
@@ -930,9 +869,58 @@ struct Decoding {
     /// The success type inside `ApiResponse`.
     ty: String,
     /// The match arms for the success statuses (the error arm is added by the caller).
-    arms: Vec<String>,
+    arms: Vec<Arm>,
     /// Several success shapes: `ty` is this enum, written before the builder.
     status_enum: Option<StatusEnum>,
+}
+
+/// A match arm of `send`: how one status decodes.
+struct Arm {
+    /// The status pattern, with its guard if any.
+    pattern: String,
+    decode: ArmBody,
+}
+
+/// What a status decodes to.
+enum ArmBody {
+    /// An expression of the result.
+    Value(String),
+    /// `Ok(response.stream().map(wrap))`: the body as a stream, in its variant of the status
+    /// enum.
+    Stream { wrap: String },
+    /// `let answer = response.decode.await?;` and `Ok(answer.map(wrap))`: an answer wrapped in
+    /// its variant of the status enum.
+    Answer { decode: String, wrap: String },
+    /// `let answer = response.empty().await?;` and `Ok(answer.map(|()| variant))`: an empty
+    /// answer as its variant of the status enum.
+    Empty { variant: String },
+}
+
+impl Arm {
+    fn write(&self, code: &mut Code) {
+        let pattern = &self.pattern;
+        match &self.decode {
+            ArmBody::Value(value) => code.linef(format_args!("{pattern} => {value},")),
+            ArmBody::Stream { wrap } => code.chain(
+                &format!("{pattern} => Ok("),
+                "response",
+                &[".stream()", &format!(".map({wrap})")],
+                "),",
+            ),
+            ArmBody::Answer { decode, wrap } => {
+                code.block(format_args!("{pattern} =>"), |code| {
+                    code.chain("let answer = ", "response", &[decode, ".await?"], ";");
+                    code.chain("Ok(", "answer", &[&format!(".map({wrap})")], ")");
+                });
+            }
+            ArmBody::Empty { variant } => {
+                code.block(format_args!("{pattern} =>"), |code| {
+                    code.line("let answer = response.empty().await?;");
+                    code.call_with_closure("Ok(", "answer", ".map(|()| ", variant, ")");
+                });
+            }
+        }
+    }
 }
 
 /// The enum of an operation's success answers, one variant per documented status.
@@ -951,15 +939,15 @@ impl StatusEnum {
             "/// The answers of [`Client::{method}`](super::Client::{method}), by status."
         ));
         code.line("#[derive(Debug)]");
-        code.open_itemf(format_args!("pub enum {}", self.name));
-        for (variant, doc, payload) in &self.variants {
-            code.linef(format_args!("/// {doc}"));
-            match payload {
-                Some(ty) => code.linef(format_args!("{variant}({ty}),")),
-                None => code.linef(format_args!("{variant},")),
+        code.item(format_args!("pub enum {}", self.name), |code| {
+            for (variant, doc, payload) in &self.variants {
+                code.linef(format_args!("/// {doc}"));
+                match payload {
+                    Some(ty) => code.linef(format_args!("{variant}({ty}),")),
+                    None => code.linef(format_args!("{variant},")),
+                }
             }
-        }
-        code.close("}");
+        });
     }
 }
 
@@ -970,7 +958,10 @@ fn response(api: &Api, op: &Operation) -> Decoding {
     match op.success_bodies().as_slice() {
         [] => Decoding {
             ty: "runtime::Bytes".into(),
-            arms: vec!["200..=299 => response.bytes().await,".into()],
+            arms: vec![Arm {
+                pattern: "200..=299".into(),
+                decode: ArmBody::Value("response.bytes().await".into()),
+            }],
             status_enum: None,
         },
         // Any 2xx decodes as the documented success, so an undocumented 201/204 is not an error.
@@ -978,7 +969,10 @@ fn response(api: &Api, op: &Operation) -> Decoding {
             let (ty, decode) = decode_body(api, only);
             Decoding {
                 ty,
-                arms: vec![format!("200..=299 => {decode},")],
+                arms: vec![Arm {
+                    pattern: "200..=299".into(),
+                    decode: ArmBody::Value(decode.into()),
+                }],
                 status_enum: None,
             }
         }
@@ -1035,20 +1029,19 @@ fn response(api: &Api, op: &Operation) -> Decoding {
                     );
                 }
                 let path = format!("{enum_name}::{variant}");
-                let arm = match &r.body {
-                    ResponseBody::Empty => format!(
-                        "{pattern} => {{\n    let answer = response.empty().await?;\n    Ok(answer.map(|()| {path}))\n}}"
-                    ),
-                    ResponseBody::Binary => {
-                        format!("{pattern} => Ok(response.stream().map({path})),")
-                    }
-                    ResponseBody::Json(_) => format!(
-                        "{pattern} => {{\n    let answer = response.json::<{ty}>().await?;\n    Ok(answer.map({path}))\n}}"
-                    ),
-                    ResponseBody::Text => format!(
-                        "{pattern} => {{\n    let answer = response.text().await?;\n    Ok(answer.map({path}))\n}}"
-                    ),
+                let answer = |decode: &str, wrap: String| ArmBody::Answer {
+                    decode: decode.to_owned(),
+                    wrap,
                 };
+                let decode = match &r.body {
+                    ResponseBody::Empty => ArmBody::Empty {
+                        variant: path.clone(),
+                    },
+                    ResponseBody::Binary => ArmBody::Stream { wrap: path.clone() },
+                    ResponseBody::Json(_) => answer(&format!(".json::<{ty}>()"), path.clone()),
+                    ResponseBody::Text => answer(".text()", path.clone()),
+                };
+                let arm = Arm { pattern, decode };
                 arms.push(arm);
                 let payload = (r.body != ResponseBody::Empty).then_some(ty);
                 variants.push((variant, doc, payload));
@@ -1130,17 +1123,23 @@ fn page_impls(api: &Api, code: &mut Code) {
         };
         code.blank();
         code.set_cfg(&type_features(api, p.page_type));
-        code.open_itemf(format_args!("impl runtime::Page for types::{page}"));
-        code.linef(format_args!("type Item = {item};"));
-        code.blank();
-        code.open("fn next_page(&self) -> Option<runtime::NextPage> {");
-        call(code, constructor, &[next_expr], ")");
-        code.close("}");
-        code.blank();
-        code.open("fn into_items(self) -> Vec<Self::Item> {");
-        code.line(&items_expr);
-        code.close("}");
-        code.close("}");
+        code.item(
+            format_args!("impl runtime::Page for types::{page}"),
+            |code| {
+                code.linef(format_args!("type Item = {item};\n"));
+                code.block(
+                    format_args!("fn next_page(&self) -> Option<runtime::NextPage>"),
+                    |code| code.call(constructor, &[next_expr], ")"),
+                );
+                code.blank();
+                code.block(
+                    format_args!("fn into_items(self) -> Vec<Self::Item>"),
+                    |code| {
+                        code.line(&items_expr);
+                    },
+                );
+            },
+        );
         code.set_cfg(&[]);
     }
 }

@@ -1,74 +1,88 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::code::{self, Code, string_lit};
+use super::code::{Code, Returns, string_lit};
 use super::{docs, type_features, type_name};
 use crate::ir::{Api, Enum, EnumRepr, Extra, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// Writes the `types` module.
 pub(crate) fn emit(api: &Api, code: &mut Code) {
     code.line("/// The API's data types, one per schema of the spec.");
-    code.open("pub mod types {");
-    if api.features.is_some() {
-        // With only some features on, the decoding helpers below may have no user left.
-        code.line(
-            "#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated, dead_code)]",
-        );
-    } else {
-        code.line("#![allow(clippy::large_enum_variant, clippy::derivable_impls, deprecated)]");
-    }
-    if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
-        code.blank();
-        code.line(
-            "/// Reads a present value (even `null`) as `Some`, so an explicit `null` survives a round trip.",
-        );
-        code.line("fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>");
-        code.line("where");
-        code.line("    D: serde::Deserializer<'de>,");
-        code.line("    T: serde::Deserialize<'de>,");
-        code.open("{");
-        code.line("T::deserialize(deserializer).map(Some)");
-        code.close("}");
-    }
-    if api
-        .types
-        .iter()
-        .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_none()))
-    {
-        code.blank();
-        code.line("/// Decodes `value` as `T` only if `T` keeps all of it: written back, it must give the same");
-        code.line("/// JSON. An untagged union tries its alternatives with this, so a value never lands in one");
-        code.line("/// that drops a property, adds a `null` or turns a whole number into a float.");
-        code.line("fn decode_whole<T>(value: &serde_json::Value) -> Option<T>");
-        code.line("where");
-        code.line("    T: serde::de::DeserializeOwned + serde::Serialize,");
-        code.open("{");
-        code.line("let decoded = T::deserialize(value).ok()?;");
-        code.line("(serde_json::to_value(&decoded).ok()? == *value).then_some(decoded)");
-        code.close("}");
-    }
-    if api
-        .types
-        .iter()
-        .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_some()))
-    {
-        code.blank();
-        code.line("/// Decodes the alternative of a tagged union that its tag names.");
-        code.line("fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>");
-        code.line("where");
-        code.line("    T: serde::de::DeserializeOwned,");
-        code.line("    E: serde::de::Error,");
-        code.open("{");
-        code.line("serde_json::from_value(value).map_err(E::custom)");
-        code.close("}");
-    }
-    for (index, def) in api.types.iter().enumerate() {
-        code.blank();
-        code.set_cfg(&type_features(api, index));
-        type_def(api, def, code);
-    }
-    code.set_cfg(&[]);
-    code.close("}");
+    code.block(format_args!("pub mod types"), |code| {
+        let mut allowed: Vec<String> = [
+            "clippy::large_enum_variant",
+            "clippy::derivable_impls",
+            "deprecated",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        if api.features.is_some() {
+            // With only some features on, the decoding helpers below may have no user left.
+            allowed.push("dead_code".to_owned());
+        }
+        code.attr("#![allow(", &allowed, ")]");
+        if api.types.iter().any(|def| uses_deserialize_some(api, def)) {
+            code.blank();
+            code.line(DESERIALIZE_SOME);
+        }
+        if api
+            .types
+            .iter()
+            .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_none()))
+        {
+            code.blank();
+            code.line(DECODE_WHOLE);
+        }
+        if api
+            .types
+            .iter()
+            .any(|def| matches!(&def.kind, TypeKind::Union(u) if u.discriminator.is_some()))
+        {
+            code.blank();
+            code.line(DECODE_VARIANT);
+        }
+        for (index, def) in api.types.iter().enumerate() {
+            code.blank();
+            code.set_cfg(&type_features(api, index));
+            type_def(api, def, code);
+        }
+        code.set_cfg(&[]);
+    });
 }
+
+/// The helper of optional nullable fields (`deserialize_with`).
+const DESERIALIZE_SOME: &str = "\
+/// Reads a present value (even `null`) as `Some`, so an explicit `null` survives a round trip.
+fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}";
+
+/// The helper of untagged unions.
+const DECODE_WHOLE: &str = "\
+/// Decodes `value` as `T` only if `T` keeps all of it: written back, it must give the same
+/// JSON. An untagged union tries its alternatives with this, so a value never lands in one
+/// that drops a property, adds a `null` or turns a whole number into a float.
+fn decode_whole<T>(value: &serde_json::Value) -> Option<T>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let decoded = T::deserialize(value).ok()?;
+    (serde_json::to_value(&decoded).ok()? == *value).then_some(decoded)
+}";
+
+/// The helper of tagged unions.
+const DECODE_VARIANT: &str = "\
+/// Decodes the alternative of a tagged union that its tag names.
+fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>
+where
+    T: serde::de::DeserializeOwned,
+    E: serde::de::Error,
+{
+    serde_json::from_value(value).map_err(E::custom)
+}";
 
 fn uses_deserialize_some(api: &Api, def: &TypeDef) -> bool {
     let _ = api;
@@ -92,19 +106,21 @@ fn type_def(api: &Api, def: &TypeDef, code: &mut Code) {
         TypeKind::Union(u) => union(api, name, u, code),
         TypeKind::Alias(ty) => {
             code.cfg_line();
-            code.linef(format_args!(
-                "pub type {name} = {};",
-                type_name(api, ty, true)
-            ));
+            code.assign(
+                &format!("pub type {name} ="),
+                &type_name(api, ty, true),
+                ";",
+            );
         }
         TypeKind::Newtype(ty) => {
-            code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]");
-            code.line("#[serde(transparent)]");
+            let inner = type_name(api, ty, true);
+            code.line(
+                "\
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]",
+            );
             code.cfg_line();
-            code.linef(format_args!(
-                "pub struct {name}(pub {});",
-                type_name(api, ty, true)
-            ));
+            code.linef(format_args!("pub struct {name}(pub {inner});"));
         }
     }
 }
@@ -159,91 +175,92 @@ fn field_shape(api: &Api, field: &Field) -> FieldShape {
 }
 
 fn structure(api: &Api, name: &str, s: &Struct, code: &mut Code) {
-    let mut all_optional = true;
+    let shapes: Vec<FieldShape> = s.fields.iter().map(|f| field_shape(api, f)).collect();
+    // The parameters of `new` (the required fields) and the fields of the literal it returns.
     let mut required_args = Vec::new();
     let mut inits = Vec::new();
-    let shapes: Vec<FieldShape> = s.fields.iter().map(|f| field_shape(api, f)).collect();
     for (field, shape) in s.fields.iter().zip(&shapes) {
         let field_name = field.rust_name.as_str();
         if shape.optional {
             inits.push(format!("{field_name}: None"));
         } else if field.ty == TypeRef::String && !field.boxed {
-            all_optional = false;
             required_args.push(format!("{field_name}: impl Into<String>"));
             inits.push(format!("{field_name}: {field_name}.into()"));
         } else {
-            all_optional = false;
             required_args.push(format!("{field_name}: {}", shape.ty));
             inits.push(field_name.to_owned());
         }
     }
-    let derive = if all_optional {
+    let extra_field = match &s.extra {
+        Extra::Keep { field } => Some((
+            field,
+            "/// Properties the spec does not list, kept as sent so nothing is lost.",
+            "serde_json::Map<String, serde_json::Value>".to_owned(),
+            "serde_json::Map::new()",
+        )),
+        Extra::Typed { field, value } => Some((
+            field,
+            "/// Further properties (`additionalProperties`).",
+            format!(
+                "std::collections::BTreeMap<String, {}>",
+                type_name(api, value, true)
+            ),
+            "std::collections::BTreeMap::new()",
+        )),
+        Extra::Ignore => None,
+    };
+    if let Some((field, _, _, empty)) = &extra_field {
+        inits.push(format!("{field}: {empty}"));
+    }
+
+    code.line(if required_args.is_empty() {
         "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]"
     } else {
         "#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]"
-    };
-    code.line(derive);
-    code.open_itemf(format_args!("pub struct {name}"));
-    for (field, shape) in s.fields.iter().zip(&shapes) {
-        docs::write(code, &field.docs, || code_span(&field.json_name));
-        let plain_name = field.rust_name.trim_start_matches("r#");
-        let mut serde_attrs = Vec::with_capacity(shape.attrs.len() + 1);
-        if plain_name != field.json_name {
-            serde_attrs.push(format!("rename = {}", string_lit(&field.json_name)));
-        }
-        serde_attrs.extend(shape.attrs.iter().cloned());
-        if !serde_attrs.is_empty() {
-            code.line(&code::attr(code.indent(), "#[serde(", &serde_attrs, ")]"));
-        }
-        code.typed(&format!("pub {}:", field.rust_name), &shape.ty, ",");
-    }
-    match &s.extra {
-        Extra::Keep { field } => {
-            code.line("/// Properties the spec does not list, kept as sent so nothing is lost.");
-            code.line("#[serde(flatten)]");
-            code.linef(format_args!(
-                "pub {field}: serde_json::Map<String, serde_json::Value>,"
-            ));
-            inits.push(format!("{field}: serde_json::Map::new()"));
-        }
-        Extra::Typed { field, value } => {
-            code.line("/// Further properties (`additionalProperties`).");
-            code.line("#[serde(flatten)]");
+    });
+    code.item(format_args!("pub struct {name}"), |code| {
+        for (field, shape) in s.fields.iter().zip(&shapes) {
+            docs::write(code, &field.docs, || code_span(&field.json_name));
+            let plain_name = field.rust_name.trim_start_matches("r#");
+            let mut serde_attrs = Vec::with_capacity(shape.attrs.len() + 1);
+            if plain_name != field.json_name {
+                serde_attrs.push(format!("rename = {}", string_lit(&field.json_name)));
+            }
+            serde_attrs.extend(shape.attrs.iter().cloned());
+            if !serde_attrs.is_empty() {
+                code.attr("#[serde(", &serde_attrs, ")]");
+            }
             code.typed(
-                &format!("pub {field}:"),
-                &format!(
-                    "std::collections::BTreeMap<String, {}>",
-                    type_name(api, value, true)
-                ),
+                format_args!("pub {}:", field.rust_name),
+                format_args!("{}", shape.ty),
                 ",",
             );
-            inits.push(format!("{field}: std::collections::BTreeMap::new()"));
         }
-        Extra::Ignore => {}
-    }
-    code.close("}");
+        if let Some((field, doc, ty, _)) = &extra_field {
+            code.line(doc);
+            code.line("#[serde(flatten)]");
+            code.typed(format_args!("pub {field}:"), format_args!("{ty}"), ",");
+        }
+    });
     code.blank();
-    code.open_itemf(format_args!("impl {name}"));
-    if required_args.is_empty() {
-        code.linef(format_args!("/// A `{name}` with every property unset."));
-    } else {
-        code.linef(format_args!(
-            "/// A `{name}` from its required properties; the others start unset."
-        ));
-    }
-    if required_args.len() > 7 {
-        code.line("#[allow(clippy::too_many_arguments)]");
-    }
-    code.line(&code::params(
-        code.indent(),
-        "pub fn new(",
-        &required_args,
-        ") -> Self {",
-    ));
-    code.enter();
-    code.line(&code::struct_lit(code.indent(), "Self", &inits, ""));
-    code.close("}");
-    code.close("}");
+    code.item(format_args!("impl {name}"), |code| {
+        if required_args.is_empty() {
+            code.linef(format_args!("/// A `{name}` with every property unset."));
+        } else {
+            code.linef(format_args!(
+                "/// A `{name}` from its required properties; the others start unset."
+            ));
+        }
+        if required_args.len() > 7 {
+            code.line("#[allow(clippy::too_many_arguments)]");
+        }
+        code.function(
+            "pub fn new(",
+            &required_args,
+            Returns::Type("Self"),
+            |code| code.struct_lit("Self", &inits, ""),
+        );
+    });
 }
 
 /// Doc lines of an enum variant: its value, and its description when the spec gives one.
@@ -258,30 +275,34 @@ fn variant_doc(value: &str, description: Option<&str>) -> String {
     }
 }
 
+/// An open enum (a known variant per value, `Other` for the rest) and its conversions from and
+/// to its wire value, a string or an integer.
 fn enumeration(name: &str, e: &Enum, code: &mut Code) {
-    code.line("///");
-    code.line("/// Values this client does not know yet are kept in `Other`.");
     let integer = e.repr == EnumRepr::Integer;
-    code.line(if integer {
-        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    // The parts that differ between string and integer enums.
+    let (copy, wire, other_payload) = if integer {
+        ("Copy, ", "i64", "i64")
     } else {
-        "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+        ("", "&str", "String")
+    };
+    code.linef(format_args!(
+        "\
+///
+/// Values this client does not know yet are kept in `Other`.
+#[derive(Debug, Clone, {copy}PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    ));
+    code.item(format_args!("pub enum {name}"), |code| {
+        for v in &e.variants {
+            code.doc(&docs::plain(&variant_doc(
+                &v.value,
+                v.description.as_deref(),
+            )));
+            code.linef(format_args!("{},", v.rust_name));
+        }
+        code.linef(format_args!(
+            "/// A value not listed in the spec, kept as sent.\nOther({other_payload}),"
+        ));
     });
-    code.open_itemf(format_args!("pub enum {name}"));
-    for v in &e.variants {
-        code.doc(&docs::plain(&variant_doc(
-            &v.value,
-            v.description.as_deref(),
-        )));
-        code.linef(format_args!("{},", v.rust_name));
-    }
-    code.line("/// A value not listed in the spec, kept as sent.");
-    code.line(if integer {
-        "Other(i64),"
-    } else {
-        "Other(String),"
-    });
-    code.close("}");
     // Wire values as literals: strings quoted, integers as written (the IR checked they parse).
     let values: Vec<String> = e
         .variants
@@ -295,241 +316,232 @@ fn enumeration(name: &str, e: &Enum, code: &mut Code) {
         })
         .collect();
     code.blank();
-    code.open_itemf(format_args!("impl {name}"));
-    code.line("/// The value as sent on the wire.");
-    code.open(if integer {
-        "pub fn value(&self) -> i64 {"
-    } else {
-        "pub fn as_str(&self) -> &str {"
+    code.item(format_args!("impl {name}"), |code| {
+        code.line("/// The value as sent on the wire.");
+        let (signature, other) = if integer {
+            (
+                "pub fn value(&self) -> i64",
+                "Self::Other(value) => *value,",
+            )
+        } else {
+            (
+                "pub fn as_str(&self) -> &str",
+                "Self::Other(value) => value,",
+            )
+        };
+        code.block(format_args!("{signature}"), |code| {
+            code.block(format_args!("match self"), |code| {
+                for (v, value) in e.variants.iter().zip(&values) {
+                    code.arm(&format!("Self::{}", v.rust_name), value);
+                }
+                code.line(other);
+            });
+        });
     });
-    code.open("match self {");
-    for (v, value) in e.variants.iter().zip(&values) {
-        match_arm(code, &format!("Self::{}", v.rust_name), value);
-    }
-    code.line(if integer {
-        "Self::Other(value) => *value,"
-    } else {
-        "Self::Other(value) => value,"
-    });
-    code.close("}");
-    code.close("}");
-    code.close("}");
     code.blank();
-    if integer {
-        code.open_itemf(format_args!("impl From<i64> for {name}"));
-        code.open("fn from(value: i64) -> Self {");
-    } else {
-        code.open_itemf(format_args!("impl From<&str> for {name}"));
-        code.open("fn from(value: &str) -> Self {");
-    }
-    code.open("match value {");
-    for (v, value) in e.variants.iter().zip(&values) {
-        match_arm(code, value, &format!("Self::{}", v.rust_name));
-    }
-    code.line(if integer {
-        "other => Self::Other(other),"
-    } else {
-        "other => Self::Other(other.to_owned()),"
+    code.item(format_args!("impl From<{wire}> for {name}"), |code| {
+        code.block(format_args!("fn from(value: {wire}) -> Self"), |code| {
+            code.block(format_args!("match value"), |code| {
+                for (v, value) in e.variants.iter().zip(&values) {
+                    code.arm(value, &format!("Self::{}", v.rust_name));
+                }
+                code.line(if integer {
+                    "other => Self::Other(other),"
+                } else {
+                    "other => Self::Other(other.to_owned()),"
+                });
+            });
+        });
     });
-    code.close("}");
-    code.close("}");
-    code.close("}");
     code.blank();
-    code.open_itemf(format_args!("impl std::fmt::Display for {name}"));
-    code.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
-    code.line(if integer {
-        "write!(f, \"{}\", self.value())"
-    } else {
-        "f.write_str(self.as_str())"
+    code.item(format_args!("impl std::fmt::Display for {name}"), |code| {
+        code.line(if integer {
+            "\
+fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    write!(f, \"{}\", self.value())
+}"
+        } else {
+            "\
+fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str(self.as_str())
+}"
+        });
     });
-    code.close("}");
-    code.close("}");
     if !integer {
         code.blank();
-        code.open_itemf(format_args!("impl std::str::FromStr for {name}"));
-        code.line("type Err = std::convert::Infallible;");
-        code.blank();
-        code.open("fn from_str(value: &str) -> Result<Self, Self::Err> {");
-        code.line("Ok(Self::from(value))");
-        code.close("}");
-        code.close("}");
+        code.item(format_args!("impl std::str::FromStr for {name}"), |code| {
+            code.line(
+                "\
+type Err = std::convert::Infallible;
+
+fn from_str(value: &str) -> Result<Self, Self::Err> {
+    Ok(Self::from(value))
+}",
+            );
+        });
     }
     code.blank();
-    open_serialize(code, name);
-    code.line(if integer {
-        "serializer.serialize_i64(self.value())"
-    } else {
-        "serializer.serialize_str(self.as_str())"
+    serialize_impl(code, name, |code| {
+        code.line(if integer {
+            "serializer.serialize_i64(self.value())"
+        } else {
+            "serializer.serialize_str(self.as_str())"
+        });
     });
-    code.close("}");
-    code.close("}");
     code.blank();
-    open_deserialize(code, name);
-    if integer {
-        code.line("<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)");
-    } else {
-        code.line("let value = <String as serde::Deserialize>::deserialize(deserializer)?;");
-        code.line("Ok(Self::from(value.as_str()))");
-    }
-    code.close("}");
-    code.close("}");
+    deserialize_impl(code, name, |code| {
+        code.line(if integer {
+            "<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)"
+        } else {
+            "\
+let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+Ok(Self::from(value.as_str()))"
+        });
+    });
 }
 
-/// Opens `impl serde::Serialize for name` and its `serialize` method.
-fn open_serialize(code: &mut Code, name: &str) {
-    code.open_itemf(format_args!("impl serde::Serialize for {name}"));
-    code.open(
-        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+/// `impl serde::Serialize for name`, whose `serialize` method `body` writes.
+fn serialize_impl(code: &mut Code, name: &str, body: impl FnOnce(&mut Code)) {
+    code.item(format_args!("impl serde::Serialize for {name}"), |code| {
+        code.block(
+            format_args!(
+                "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>"
+            ),
+            body,
+        );
+    });
+}
+
+/// `impl serde::Deserialize for name`, whose `deserialize` method `body` writes.
+fn deserialize_impl(code: &mut Code, name: &str, body: impl FnOnce(&mut Code)) {
+    code.item(
+        format_args!("impl<'de> serde::Deserialize<'de> for {name}"),
+        |code| {
+            code.block(
+                format_args!(
+                    "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>"
+                ),
+                body,
+            );
+        },
     );
 }
 
-/// Opens `impl serde::Deserialize for name` and its `deserialize` method.
-fn open_deserialize(code: &mut Code, name: &str) {
-    code.open_itemf(format_args!("impl<'de> serde::Deserialize<'de> for {name}"));
-    code.line(
-        "fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
-    );
-    code.enter();
-}
-
-/// `pattern => value,`, with the value in a block on its own line when the arm is too long
-/// for one (rustfmt's layout).
-fn match_arm(code: &mut Code, pattern: &str, value: &str) {
-    if !code.try_line(format_args!("{pattern} => {value},"), "", 0) {
-        code.open(&format!("{pattern} => {{"));
-        code.line(value);
-        code.close("}");
-    }
-}
-
+/// A union of alternatives: decoded by its discriminator's tag when it has one, else as the
+/// first alternative that keeps the whole value.
 fn union(api: &Api, name: &str, u: &Union, code: &mut Code) {
     let other = u.other_name.as_str();
-    let payloads: Vec<String> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let ty = type_name(api, &v.ty, true);
-            if v.boxed { format!("Box<{ty}>") } else { ty }
-        })
-        .collect();
-    let variant_docs: Vec<String> = u
-        .variants
-        .iter()
-        .map(|v| match v.tags.as_slice() {
-            [] => format!("A `{}` value.", v.rust_name),
-            tags => format!(
-                "A `{}`, tagged {}.",
-                v.rust_name,
-                tags.iter()
-                    .map(|t| format!("`{t}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        })
-        .collect();
-    let Some(property) = &u.discriminator else {
-        code.line("///");
+    if let Some(property) = &u.discriminator {
         code.linef(format_args!(
-            "/// Decoded as the first alternative that keeps the whole value, else kept in `{other}`."
+            "\
+///
+/// Chosen by the `{property}` property; other values are kept in `{other}`.
+#[derive(Debug, Clone, PartialEq)]"
         ));
-        code.line("#[derive(Debug, Clone, PartialEq, serde::Serialize)]");
-        code.line("#[serde(untagged)]");
-        let other_doc = "A value that matches none of the alternatives, kept as sent.";
-        union_enum(code, name, u, &payloads, &variant_docs, (other, other_doc));
+        let other_doc = "A value with a tag this client does not know, kept as sent.";
+        union_enum(api, code, name, u, other_doc);
         code.blank();
-        open_deserialize(code, name);
+        serialize_impl(code, name, |code| {
+            code.block(format_args!("match self"), |code| {
+                let variants = u.variants.iter().map(|v| v.rust_name.as_str());
+                for variant in variants.chain([other]) {
+                    code.arm(
+                        &format!("Self::{variant}(value)"),
+                        "value.serialize(serializer)",
+                    );
+                }
+            });
+        });
+        code.blank();
+        deserialize_impl(code, name, |code| {
+            code.line(
+                "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;",
+            );
+            let get = format!(".get({})", string_lit(property));
+            code.chain(
+                "let tag = ",
+                "value",
+                &[&get, ".and_then(serde_json::Value::as_str)"],
+                ";",
+            );
+            code.block(format_args!("match tag"), |code| {
+                for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
+                    let tags: Vec<String> = v.tags.iter().map(|t| string_lit(t)).collect();
+                    let decode = if v.boxed {
+                        format!(
+                            "decode_variant(value).map(|v| Self::{}(Box::new(v)))",
+                            v.rust_name
+                        )
+                    } else {
+                        format!("decode_variant(value).map(Self::{})", v.rust_name)
+                    };
+                    code.or_pattern_arm("Some(", &tags, ")", &decode);
+                }
+                code.linef(format_args!("_ => Ok(Self::{other}(value)),"));
+            });
+        });
+        return;
+    }
+    code.linef(format_args!(
+        "\
+///
+/// Decoded as the first alternative that keeps the whole value, else kept in `{other}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]"
+    ));
+    let other_doc = "A value that matches none of the alternatives, kept as sent.";
+    union_enum(api, code, name, u, other_doc);
+    code.blank();
+    deserialize_impl(code, name, |code| {
         code.line(
             "let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;",
         );
         for v in &u.variants {
-            let wrap = if v.boxed {
-                format!("Self::{}(Box::new(decoded))", v.rust_name)
-            } else {
-                format!("Self::{}(decoded)", v.rust_name)
-            };
-            code.open("if let Some(decoded) = decode_whole(&value) {");
-            code.linef(format_args!("return Ok({wrap});"));
-            code.close("}");
+            let variant = &v.rust_name;
+            code.block(
+                format_args!("if let Some(decoded) = decode_whole(&value)"),
+                |code| {
+                    if v.boxed {
+                        code.wrapped_call(
+                            &format!("return Ok(Self::{variant}(Box::new("),
+                            "decoded",
+                            ")));",
+                        );
+                    } else {
+                        code.wrapped_call(&format!("return Ok(Self::{variant}("), "decoded", "));");
+                    }
+                },
+            );
         }
         code.linef(format_args!("Ok(Self::{other}(value))"));
-        code.close("}");
-        code.close("}");
-        return;
-    };
-    code.line("///");
-    code.linef(format_args!(
-        "/// Chosen by the `{property}` property; other values are kept in `{other}`."
-    ));
-    code.line("#[derive(Debug, Clone, PartialEq)]");
-    let other_doc = "A value with a tag this client does not know, kept as sent.";
-    union_enum(code, name, u, &payloads, &variant_docs, (other, other_doc));
-    code.blank();
-    open_serialize(code, name);
-    code.open("match self {");
-    for v in &u.variants {
-        match_arm(
-            code,
-            &format!("Self::{}(value)", v.rust_name),
-            "value.serialize(serializer)",
-        );
-    }
-    match_arm(
-        code,
-        &format!("Self::{other}(value)"),
-        "value.serialize(serializer)",
-    );
-    code.close("}");
-    code.close("}");
-    code.close("}");
-    code.blank();
-    open_deserialize(code, name);
-    code.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
-    let get = format!(".get({})", string_lit(property));
-    code.line(&code::chain(
-        code.indent(),
-        "let tag = ",
-        "value",
-        &[&get, ".and_then(serde_json::Value::as_str)"],
-        ";",
-    ));
-    code.open("match tag {");
-    for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
-        let tags: Vec<String> = v.tags.iter().map(|t| string_lit(t)).collect();
-        let pattern = format!("Some({})", tags.join(" | "));
-        let decode = if v.boxed {
-            format!(
-                "decode_variant(value).map(|v| Self::{}(Box::new(v)))",
-                v.rust_name
-            )
-        } else {
-            format!("decode_variant(value).map(Self::{})", v.rust_name)
-        };
-        match_arm(code, &pattern, &decode);
-    }
-    code.linef(format_args!("_ => Ok(Self::{other}(value)),"));
-    code.close("}");
-    code.close("}");
-    code.close("}");
+    });
 }
 
-/// The `enum` of a union: one documented variant per alternative, then the catch-all
-/// `(name, doc)` that keeps unmatched values.
-fn union_enum(
-    code: &mut Code,
-    name: &str,
-    u: &Union,
-    payloads: &[String],
-    variant_docs: &[String],
-    (other, other_doc): (&str, &str),
-) {
-    code.open_itemf(format_args!("pub enum {name}"));
-    for ((v, payload), doc) in u.variants.iter().zip(payloads).zip(variant_docs) {
-        code.linef(format_args!("/// {doc}"));
-        code.linef(format_args!("{}({payload}),", v.rust_name));
-    }
-    code.linef(format_args!("/// {other_doc}"));
-    code.linef(format_args!("{other}(serde_json::Value),"));
-    code.close("}");
+/// The `enum` of a union: one documented variant per alternative, then the catch-all that keeps
+/// unmatched values, documented by `other_doc`.
+fn union_enum(api: &Api, code: &mut Code, name: &str, u: &Union, other_doc: &str) {
+    code.item(format_args!("pub enum {name}"), |code| {
+        for v in &u.variants {
+            let variant = &v.rust_name;
+            let ty = type_name(api, &v.ty, true);
+            let payload = if v.boxed { format!("Box<{ty}>") } else { ty };
+            match v.tags.as_slice() {
+                [] => code.linef(format_args!("/// A `{variant}` value.")),
+                tags => {
+                    let tags: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+                    code.linef(format_args!(
+                        "/// A `{variant}`, tagged {}.",
+                        tags.join(" or ")
+                    ));
+                }
+            }
+            code.wrapped(&format!("{variant}("), &payload, "),");
+        }
+        code.linef(format_args!(
+            "/// {other_doc}\n{}(serde_json::Value),",
+            u.other_name
+        ));
+    });
 }
 
 /// `` `text`. `` for a doc line, with a fence long enough for backticks inside, or a plain

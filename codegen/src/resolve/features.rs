@@ -27,16 +27,16 @@ pub fn plan(api: &Api) -> Features {
         .collect();
     let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
     for (operation, &feature) in api.operations.iter().zip(&of_operation) {
-        let mut stack = Vec::new();
+        let mut roots = Vec::new();
         for param in &operation.params {
-            push_named(&param.ty, &mut stack);
+            push_named(&param.ty, &mut roots);
         }
         if let Some(body) = &operation.body {
             match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => push_named(ty, &mut stack),
+                BodyKind::Json(ty) | BodyKind::Form(ty) => push_named(ty, &mut roots),
                 BodyKind::Multipart(fields) => {
                     for field in fields {
-                        push_named(&field.ty, &mut stack);
+                        push_named(&field.ty, &mut roots);
                     }
                 }
                 BodyKind::Binary | BodyKind::Text => {}
@@ -44,54 +44,63 @@ pub fn plan(api: &Api) -> Features {
         }
         for response in &operation.responses {
             if let ResponseBody::Json(ty) = &response.body {
-                push_named(ty, &mut stack);
+                push_named(ty, &mut roots);
             }
         }
-        while let Some(index) = stack.pop() {
-            // Recorded means this type and all it reaches were walked for this feature.
-            if reached[index].contains(&feature) {
-                continue;
-            }
-            reached[index].push(feature);
-            match &api.types[index].kind {
-                TypeKind::Struct(s) => {
-                    for field in &s.fields {
-                        push_named(&field.ty, &mut stack);
-                    }
-                    if let crate::ir::Extra::Typed { value, .. } = &s.extra {
-                        push_named(value, &mut stack);
-                    }
-                }
-                TypeKind::Union(u) => {
-                    for variant in &u.variants {
-                        push_named(&variant.ty, &mut stack);
-                    }
-                }
-                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => push_named(ty, &mut stack),
-                TypeKind::Enum(_) => {}
-            }
-        }
+        mark_reachable(api, roots, feature, &mut reached);
     }
     let operation_features = names.len();
-    let mut unreachable = None;
+    // Types no operation uses get a feature of their own, which also needs every type they use.
+    let unused: Vec<usize> = (0..api.types.len())
+        .filter(|&index| reached[index].is_empty())
+        .collect();
+    if !unused.is_empty() {
+        names.push(Features::UNREACHABLE.to_owned());
+        mark_reachable(api, unused, names.len() - 1, &mut reached);
+    }
     let of_type = reached
         .into_iter()
         .map(|mut features| {
-            if features.is_empty() {
-                let index = *unreachable.get_or_insert_with(|| {
-                    names.push(Features::UNREACHABLE.to_owned());
-                    names.len() - 1
-                });
-                return Some(vec![index]);
-            }
             features.sort_unstable();
-            (features.len() < operation_features).then_some(features)
+            let operations_reaching = features
+                .iter()
+                .filter(|&&feature| feature < operation_features)
+                .count();
+            (operations_reaching < operation_features).then_some(features)
         })
         .collect();
     Features {
         names,
         of_operation,
         of_type,
+    }
+}
+
+/// Records `feature` on the types `roots` and on every type they use, field by field.
+fn mark_reachable(api: &Api, mut stack: Vec<usize>, feature: usize, reached: &mut [Vec<usize>]) {
+    while let Some(index) = stack.pop() {
+        // Recorded means this type and all it reaches were walked for this feature.
+        if reached[index].contains(&feature) {
+            continue;
+        }
+        reached[index].push(feature);
+        match &api.types[index].kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    push_named(&field.ty, &mut stack);
+                }
+                if let crate::ir::Extra::Typed { value, .. } = &s.extra {
+                    push_named(value, &mut stack);
+                }
+            }
+            TypeKind::Union(u) => {
+                for variant in &u.variants {
+                    push_named(&variant.ty, &mut stack);
+                }
+            }
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => push_named(ty, &mut stack),
+            TypeKind::Enum(_) => {}
+        }
     }
 }
 
@@ -171,6 +180,7 @@ components:
       type: object
       properties:
         id: {type: string}
+        pet: {$ref: '#/components/schemas/Pet'}
 "#;
 
     #[test]
@@ -188,8 +198,10 @@ components:
         };
         // Only `listPets` reaches `Pet`; `Owner` is reached by two of the three operation
         // features, so it is compiled under either.
-        assert_eq!(of("Pet"), Some(vec![0]));
-        assert_eq!(of("Owner"), Some(vec![0, 1]));
+        // `Orphan`, which no operation uses, has a feature of its own, which also needs the
+        // types it refers to.
+        assert_eq!(of("Pet"), Some(vec![0, 3]));
+        assert_eq!(of("Owner"), Some(vec![0, 1, 3]));
         assert_eq!(of("Orphan"), Some(vec![3]));
     }
 

@@ -4,6 +4,7 @@
 mod dedup;
 pub mod features;
 mod graph;
+mod keywords;
 mod operation;
 mod schema;
 

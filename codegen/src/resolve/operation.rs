@@ -1,5 +1,6 @@
 //! Paths and operations to [`Operation`]s.
 
+use super::keywords::Keywords;
 use super::{Resolver, docs_of};
 use crate::diag::{Diagnostic, join};
 use crate::ir::{
@@ -580,7 +581,7 @@ impl<'a> Resolver<'a> {
             return None;
         };
         let (schema_pointer, schema) = self.deref_object(pointer, schema)?;
-        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        let Some(properties) = schema.properties().and_then(Value::as_object) else {
             self.error(
                 Diagnostic::new(
                     schema_pointer,
@@ -593,7 +594,7 @@ impl<'a> Resolver<'a> {
             return None;
         };
         let required: Vec<&str> = schema
-            .get("required")
+            .required()
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();

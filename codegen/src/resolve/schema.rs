@@ -15,6 +15,7 @@
 //! - anything else (no type, type lists such as `[string, integer]`, `not`, `if`/`then`) is kept
 //!   as raw JSON (`serde_json::Value`).
 
+use super::keywords::Keywords;
 use super::{MAX_DEPTH, Resolver, docs_of, scalar_text};
 use crate::diag::{Diagnostic, join};
 use crate::ir::{
@@ -39,15 +40,14 @@ pub(crate) fn optional(ty: TypeRef) -> TypeRef {
 
 /// `nullable: true` (3.0), `type: [.., "null"]` (3.1) or an `enum` listing `null`.
 fn is_nullable(map: &Object) -> bool {
-    map.get("nullable").and_then(Value::as_bool) == Some(true)
+    map.nullable_flag()
         || map
-            .get("type")
+            .type_keyword()
             .and_then(Value::as_array)
             .is_some_and(|types| types.iter().any(|t| t.as_str() == Some("null")))
-        || map.get("type").and_then(Value::as_str) == Some("null")
+        || map.single_type() == Some("null")
         || map
-            .get("enum")
-            .and_then(Value::as_array)
+            .enum_values()
             .is_some_and(|values| values.iter().any(|v| matches!(v, Value::Null)))
         || union_accepts_null(map)
 }
@@ -85,16 +85,14 @@ fn accepts_anything(schema: &Value) -> bool {
 fn union_accepts_null(map: &Object) -> bool {
     union_members(map).is_some_and(|(_, members)| {
         members.iter().any(|member| {
-            is_null_schema(member)
-                || accepts_anything(member)
-                || member.get("nullable").and_then(Value::as_bool) == Some(true)
+            is_null_schema(member) || accepts_anything(member) || member.nullable_flag()
         })
     })
 }
 
 /// The single non-null `type`, if there is exactly one.
 fn primary_type(map: &Object) -> Result<Option<&str>, ()> {
-    match map.get("type") {
+    match map.type_keyword() {
         None => Ok(None),
         Some(Value::String(t)) => Ok(Some(t)),
         Some(Value::Array(types)) => {
@@ -115,19 +113,15 @@ fn primary_type(map: &Object) -> Result<Option<&str>, ()> {
 
 /// Members of a `oneOf`/`anyOf` that are not just `null`.
 fn union_members(map: &Object) -> Option<(&'static str, &[Value])> {
-    for key in ["oneOf", "anyOf"] {
-        if let Some(members) = map.get(key).and_then(Value::as_array) {
-            return Some((if key == "oneOf" { "oneOf" } else { "anyOf" }, members));
-        }
-    }
-    None
+    map.one_of()
+        .map(|members| ("oneOf", members))
+        .or_else(|| map.any_of().map(|members| ("anyOf", members)))
 }
 
 fn is_null_schema(value: &Value) -> bool {
-    value.get("type").and_then(Value::as_str) == Some("null")
+    value.single_type() == Some("null")
         || value
-            .get("enum")
-            .and_then(Value::as_array)
+            .enum_values()
             .is_some_and(|v| v.len() == 1 && matches!(v[0], Value::Null))
 }
 
@@ -139,7 +133,7 @@ impl<'a> Resolver<'a> {
         if is_nullable(map) {
             return true;
         }
-        let Some(members) = map.get("allOf").and_then(Value::as_array) else {
+        let Some(members) = map.all_of() else {
             return false;
         };
         let own_constraints = map.keys().any(|key| {
@@ -150,7 +144,7 @@ impl<'a> Resolver<'a> {
         }
         let mut nullable_part = false;
         for member in members {
-            let target = match member.get("$ref").and_then(Value::as_str) {
+            let target = match member.reference() {
                 Some(reference) => {
                     let pointer = crate::pointer::from_reference(reference);
                     match crate::pointer::get(self.root, &pointer) {
@@ -200,7 +194,7 @@ impl<'a> Resolver<'a> {
                 return TypeRef::Any;
             }
         };
-        if let Some(reference) = map.get("$ref") {
+        if let Some(reference) = map.ref_keyword() {
             let ref_pointer = join(pointer, "$ref");
             let Some(reference) = reference.as_str() else {
                 self.error(
@@ -212,7 +206,7 @@ impl<'a> Resolver<'a> {
             let Some((target_pointer, target)) = self.lookup_ref(&ref_pointer, reference) else {
                 return TypeRef::Any;
             };
-            let sibling_nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+            let sibling_nullable = map.nullable_flag();
             let target_nullable = target.as_object().is_some_and(|t| self.accepts_null(t));
             let ty = match self.named.get(&target_pointer) {
                 Some(&index) => TypeRef::Named(index),
@@ -228,7 +222,7 @@ impl<'a> Resolver<'a> {
                 ty
             };
         }
-        if let Some(properties) = map.get("properties")
+        if let Some(properties) = map.properties()
             && properties.as_object().is_none()
         {
             self.error(
@@ -249,18 +243,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn needs_name(map: &Object) -> bool {
-        let has_properties = map
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_some_and(|p| !p.is_empty());
-        let enum_values = map.get("enum").and_then(Value::as_array).is_some_and(|v| {
+        let has_properties = map.has_properties();
+        let enum_values = map.enum_values().is_some_and(|v| {
             v.iter()
                 .any(|v| matches!(v, Value::String(_) | Value::Int(_)))
         });
-        let all_of = map
-            .get("allOf")
-            .and_then(Value::as_array)
-            .is_some_and(|m| m.len() > 1 || has_properties);
+        let all_of = map.all_of().is_some_and(|m| m.len() > 1 || has_properties);
         let union = union_members(map)
             .is_some_and(|(_, members)| members.iter().filter(|m| !is_null_schema(m)).count() > 1);
         has_properties || enum_values || all_of || union
@@ -282,7 +270,7 @@ impl<'a> Resolver<'a> {
             self.fill_type(index, pointer, schema, &name);
             return TypeRef::Named(index);
         }
-        if let Some(members) = map.get("allOf").and_then(Value::as_array)
+        if let Some(members) = map.all_of()
             && let [only] = members
         {
             return self.schema_ref(&format!("{pointer}/allOf/0"), only, hint);
@@ -331,12 +319,9 @@ impl<'a> Resolver<'a> {
             self.error(diagnostic);
             return TypeRef::Any;
         }
-        let format = map
-            .get("format")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let format = map.format();
         // OpenAPI 3.1 `const` without a `type`: the constant's own type.
-        let const_type = match map.get("const") {
+        let const_type = match map.const_value() {
             Some(Value::String(_)) => Some("string"),
             Some(Value::Int(_) | Value::UInt(_)) => Some("integer"),
             Some(Value::Float(_)) => Some("number"),
@@ -344,16 +329,16 @@ impl<'a> Resolver<'a> {
             _ => None,
         };
         let guessed = primary.or(const_type).or_else(|| {
-            if map.contains_key("properties") || map.contains_key("additionalProperties") {
+            if map.properties().is_some() || map.additional_properties().is_some() {
                 Some("object")
-            } else if map.contains_key("items") {
+            } else if map.items().is_some() {
                 Some("array")
             } else {
                 None
             }
         });
         if guessed.is_none()
-            && let Some(Value::Array(types)) = map.get("type")
+            && let Some(Value::Array(types)) = map.type_keyword()
         {
             let listed: Vec<&str> = types
                 .iter()
@@ -373,8 +358,7 @@ impl<'a> Resolver<'a> {
             Some("string") => {
                 let binary = format == "binary"
                     || map
-                        .get("contentMediaType")
-                        .and_then(Value::as_str)
+                        .content_media_type()
                         .is_some_and(|m| !m.starts_with("text/") && !m.contains("json"));
                 if binary {
                     TypeRef::Binary
@@ -390,7 +374,7 @@ impl<'a> Resolver<'a> {
             },
             Some("boolean") => TypeRef::Boolean,
             Some("null") => TypeRef::Option(Box::new(TypeRef::Any)),
-            Some("array") => match map.get("items") {
+            Some("array") => match map.items() {
                 Some(items) => {
                     let item_hint = format!("{hint}Item");
                     TypeRef::Array(Box::new(self.schema_ref(
@@ -401,10 +385,10 @@ impl<'a> Resolver<'a> {
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Any)),
             },
-            Some("object") => match map.get("additionalProperties") {
+            Some("object") => match map.additional_properties() {
                 Some(Value::Object(value_schema)) if !value_schema.is_empty() => {
                     let value_hint = format!("{hint}Value");
-                    let ap = map.get("additionalProperties").unwrap_or(&Value::Null);
+                    let ap = map.additional_properties().unwrap_or(&Value::Null);
                     TypeRef::Map(Box::new(self.schema_ref(
                         &join(pointer, "additionalProperties"),
                         ap,
@@ -454,10 +438,7 @@ impl<'a> Resolver<'a> {
         let Value::Object(map) = schema else {
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
         };
-        if map.contains_key("$ref")
-            || map
-                .get("properties")
-                .is_some_and(|p| p.as_object().is_none())
+        if map.ref_keyword().is_some() || map.properties().is_some_and(|p| p.as_object().is_none())
         {
             // References, and malformed schemas (reported there), are handled as uses.
             return TypeKind::Alias(self.schema_ref(pointer, schema, name));
@@ -465,11 +446,8 @@ impl<'a> Resolver<'a> {
         if self.accepts_null(map) {
             self.nullable_types[index] = true;
         }
-        if let Some(members) = map.get("allOf").and_then(Value::as_array) {
-            let has_properties = map
-                .get("properties")
-                .and_then(Value::as_object)
-                .is_some_and(|p| !p.is_empty());
+        if let Some(members) = map.all_of() {
+            let has_properties = map.has_properties();
             if members.len() == 1 && !has_properties {
                 return TypeKind::Alias(strip_option(self.schema_ref(
                     &format!("{pointer}/allOf/0"),
@@ -482,16 +460,12 @@ impl<'a> Resolver<'a> {
         if let Some((key, members)) = union_members(map) {
             return self.union(pointer, map, key, members, name);
         }
-        if let Some(values) = map.get("enum")
+        if let Some(values) = map.enum_keyword()
             && let Some(kind) = self.enumeration(pointer, map, values)
         {
             return kind;
         }
-        if map
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_some_and(|p| !p.is_empty())
-        {
+        if map.has_properties() {
             return TypeKind::Struct(self.structure(&[(pointer.to_owned(), map)], name));
         }
         TypeKind::Alias(strip_option(self.inline_type(pointer, map, name)))
@@ -504,7 +478,7 @@ impl<'a> Resolver<'a> {
         let mut required: Vec<&'a str> = Vec::new();
         let mut extra_schema: Option<(String, &'a Value)> = None;
         for (part_pointer, part) in parts {
-            if let Some(props) = part.get("properties") {
+            if let Some(props) = part.properties() {
                 match props.as_object() {
                     Some(props) => {
                         for (key, value) in props {
@@ -523,7 +497,7 @@ impl<'a> Resolver<'a> {
                     ),
                 }
             }
-            match part.get("required") {
+            match part.required() {
                 None => {}
                 Some(Value::Array(names)) => {
                     for (i, entry) in names.iter().enumerate() {
@@ -552,7 +526,7 @@ impl<'a> Resolver<'a> {
                     .help("write `required: [name, ...]` on the object, not on the property"),
                 ),
             }
-            if let Some(ap) = part.get("additionalProperties") {
+            if let Some(ap) = part.additional_properties() {
                 extra_schema = Some((join(part_pointer, "additionalProperties"), ap));
             }
         }
@@ -629,7 +603,7 @@ impl<'a> Resolver<'a> {
             );
             return false;
         }
-        if let Some(members) = map.get("allOf").and_then(Value::as_array) {
+        if let Some(members) = map.all_of() {
             for (i, member) in members.iter().enumerate() {
                 let member_pointer = format!("{pointer}/allOf/{i}");
                 let Some((target_pointer, target)) = self.deref_object(&member_pointer, member)
@@ -643,12 +617,9 @@ impl<'a> Resolver<'a> {
                     );
                     return false;
                 };
-                let mergeable_type = matches!(
-                    target_map.get("type").and_then(Value::as_str),
-                    None | Some("object")
-                );
+                let mergeable_type = matches!(target_map.single_type(), None | Some("object"));
                 if union_members(target_map).is_some()
-                    || target_map.contains_key("enum")
+                    || target_map.enum_keyword().is_some()
                     || !mergeable_type
                 {
                     // Documented fallback: such a combination is kept as raw JSON.
@@ -674,24 +645,18 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut used_tags = std::collections::HashSet::new();
-        let discriminator = map.get("discriminator");
-        let property = discriminator
-            .and_then(|d| d.get("propertyName"))
-            .and_then(Value::as_str);
-        let mapping = discriminator
-            .and_then(|d| d.get("mapping"))
-            .and_then(Value::as_object);
+        let property = map.discriminator_property();
+        let mapping = map.discriminator_mapping();
         for (i, member) in members.iter().enumerate() {
             if is_null_schema(member) {
                 continue;
             }
             let member_pointer = format!("{pointer}/{key}/{i}");
-            let reference = member.get("$ref").and_then(Value::as_str);
+            let reference = member.reference();
             let base = match reference {
                 Some(r) => names::type_name(r.rsplit('/').next().unwrap_or(r)),
                 None => member
-                    .get("title")
-                    .and_then(Value::as_str)
+                    .title()
                     .map(names::type_name)
                     .unwrap_or_else(|| variant_name_for(member, i)),
             };
@@ -771,13 +736,11 @@ impl<'a> Resolver<'a> {
         if non_null.is_empty() {
             return None;
         }
-        let custom_names = ["x-enum-varnames", "x-enumNames"]
-            .iter()
-            .find_map(|key| map.get(key).and_then(Value::as_array))
+        let custom_names = map
+            .enum_names()
             .filter(|names| names.len() == non_null.len());
         let descriptions = map
-            .get("x-enum-descriptions")
-            .and_then(Value::as_array)
+            .enum_descriptions()
             .filter(|d| d.len() == non_null.len());
         let mut scope = Scope::with_reserved(&["Other"]);
         let mut variants = Vec::with_capacity(non_null.len());
@@ -836,9 +799,9 @@ fn int_kind(format: &str) -> IntKind {
 /// settings go up to 2^63, which an `i64` cannot hold).
 fn integer_kind(map: &Object, format: &str) -> IntKind {
     let beyond_i64 =
-        |key: &str| matches!(map.get(key), Some(Value::UInt(n)) if *n > i64::MAX as u64);
+        |key: &str| matches!(map.keyword(key), Some(Value::UInt(n)) if *n > i64::MAX as u64);
     let negative_allowed = map
-        .get("minimum")
+        .minimum()
         .is_some_and(|minimum| minimum.as_f64().is_some_and(|m| m < 0.0));
     if format.is_empty()
         && !negative_allowed
@@ -861,10 +824,10 @@ fn hint_from_pointer(pointer: &str) -> Option<String> {
 }
 
 fn variant_name_for(member: &Value, index: usize) -> String {
-    let kind = member.get("type").and_then(Value::as_str).or_else(|| {
-        if member.get("properties").is_some() {
+    let kind = member.single_type().or_else(|| {
+        if member.properties().is_some() {
             Some("object")
-        } else if member.get("items").is_some() {
+        } else if member.items().is_some() {
             Some("array")
         } else {
             None
