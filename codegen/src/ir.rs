@@ -127,6 +127,39 @@ pub enum TypeKind {
     Newtype(TypeRef),
 }
 
+impl TypeKind {
+    /// Calls `f` with each type reference the type is made of: its fields and typed extra map,
+    /// its variants, or the type it names.
+    pub fn for_each_ref(&self, f: &mut impl FnMut(&TypeRef)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                if let Extra::Typed { value, .. } = &s.extra {
+                    f(value);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|variant| f(&variant.ty)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
+            TypeKind::Enum(_) => {}
+        }
+    }
+
+    /// [`TypeKind::for_each_ref`], to rewrite the references.
+    pub fn for_each_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|field| f(&mut field.ty));
+                if let Extra::Typed { value, .. } = &mut s.extra {
+                    f(value);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter_mut().for_each(|variant| f(&mut variant.ty)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 /// An object schema.
 #[derive(Debug, Clone)]
 pub struct Struct {
@@ -317,6 +350,47 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Calls `f` with each type reference the operation uses: parameters, the request body (or
+    /// its multipart parts), the answers' bodies and the pagination's item.
+    pub fn for_each_ref(&self, f: &mut impl FnMut(&TypeRef)) {
+        self.params.iter().for_each(|param| f(&param.ty));
+        if let Some(body) = &self.body {
+            match &body.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => f(ty),
+                BodyKind::Multipart(fields) => fields.iter().for_each(|field| f(&field.ty)),
+                BodyKind::Binary | BodyKind::Text => {}
+            }
+        }
+        for response in &self.responses {
+            if let ResponseBody::Json(ty) = &response.body {
+                f(ty);
+            }
+        }
+        if let Some(pagination) = &self.pagination {
+            f(&pagination.item);
+        }
+    }
+
+    /// [`Operation::for_each_ref`], to rewrite the references.
+    pub fn for_each_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        self.params.iter_mut().for_each(|param| f(&mut param.ty));
+        if let Some(body) = &mut self.body {
+            match &mut body.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => f(ty),
+                BodyKind::Multipart(fields) => fields.iter_mut().for_each(|field| f(&mut field.ty)),
+                BodyKind::Binary | BodyKind::Text => {}
+            }
+        }
+        for response in &mut self.responses {
+            if let ResponseBody::Json(ty) = &mut response.body {
+                f(ty);
+            }
+        }
+        if let Some(pagination) = &mut self.pagination {
+            f(&mut pagination.item);
+        }
+    }
+
     /// The answers that count as success: the 2xx ones, or `default` when no 2xx is documented.
     pub fn successes(&self) -> Vec<&Response> {
         let has_2xx = self.responses.iter().any(|r| {

@@ -12,7 +12,7 @@
 //! gives on purpose, so it always stays; an inline schema shaped like a component becomes that
 //! component.
 
-use crate::ir::{Api, BodyKind, Operation, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, TypeDef, TypeKind, TypeRef};
 use rustc_hash::FxHashMap;
 
 /// Merges same-shaped inline types of `api`, rewriting every reference to them. Types keep their
@@ -211,47 +211,12 @@ fn rewrite_ref(ty: &mut TypeRef, remap: &impl Fn(usize) -> usize) {
 }
 
 fn rewrite_kind(kind: &mut TypeKind, remap: &impl Fn(usize) -> usize) {
-    match kind {
-        TypeKind::Struct(s) => {
-            for field in &mut s.fields {
-                rewrite_ref(&mut field.ty, remap);
-            }
-            if let crate::ir::Extra::Typed { value, .. } = &mut s.extra {
-                rewrite_ref(value, remap);
-            }
-        }
-        TypeKind::Enum(_) => {}
-        TypeKind::Union(u) => {
-            for variant in &mut u.variants {
-                rewrite_ref(&mut variant.ty, remap);
-            }
-        }
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => rewrite_ref(ty, remap),
-    }
+    kind.for_each_ref_mut(&mut |ty| rewrite_ref(ty, remap));
 }
 
 fn rewrite_operation(operation: &mut Operation, remap: &impl Fn(usize) -> usize) {
-    for param in &mut operation.params {
-        rewrite_ref(&mut param.ty, remap);
-    }
-    if let Some(body) = &mut operation.body {
-        match &mut body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => rewrite_ref(ty, remap),
-            BodyKind::Multipart(fields) => {
-                for field in fields {
-                    rewrite_ref(&mut field.ty, remap);
-                }
-            }
-            BodyKind::Binary | BodyKind::Text => {}
-        }
-    }
-    for response in &mut operation.responses {
-        if let ResponseBody::Json(ty) = &mut response.body {
-            rewrite_ref(ty, remap);
-        }
-    }
+    operation.for_each_ref_mut(&mut |ty| rewrite_ref(ty, remap));
     if let Some(pagination) = &mut operation.pagination {
         pagination.page_type = remap(pagination.page_type);
-        rewrite_ref(&mut pagination.item, remap);
     }
 }

@@ -6,7 +6,7 @@
 //! use; a type every feature reaches is always compiled, and types no operation reaches get a
 //! feature of their own ([`Features::UNREACHABLE`]).
 
-use crate::ir::{Api, BodyKind, Features, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Api, Features, TypeRef};
 use crate::names::Scope;
 
 /// Decides the features of `api`'s operations and types.
@@ -28,25 +28,7 @@ pub fn plan(api: &Api) -> Features {
     let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
     for (operation, &feature) in api.operations.iter().zip(&of_operation) {
         let mut roots = Vec::new();
-        for param in &operation.params {
-            push_named(&param.ty, &mut roots);
-        }
-        if let Some(body) = &operation.body {
-            match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => push_named(ty, &mut roots),
-                BodyKind::Multipart(fields) => {
-                    for field in fields {
-                        push_named(&field.ty, &mut roots);
-                    }
-                }
-                BodyKind::Binary | BodyKind::Text => {}
-            }
-        }
-        for response in &operation.responses {
-            if let ResponseBody::Json(ty) = &response.body {
-                push_named(ty, &mut roots);
-            }
-        }
+        operation.for_each_ref(&mut |ty| push_named(ty, &mut roots));
         mark_reachable(api, roots, feature, &mut reached);
     }
     let operation_features = names.len();
@@ -84,23 +66,9 @@ fn mark_reachable(api: &Api, mut stack: Vec<usize>, feature: usize, reached: &mu
             continue;
         }
         reached[index].push(feature);
-        match &api.types[index].kind {
-            TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    push_named(&field.ty, &mut stack);
-                }
-                if let crate::ir::Extra::Typed { value, .. } = &s.extra {
-                    push_named(value, &mut stack);
-                }
-            }
-            TypeKind::Union(u) => {
-                for variant in &u.variants {
-                    push_named(&variant.ty, &mut stack);
-                }
-            }
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => push_named(ty, &mut stack),
-            TypeKind::Enum(_) => {}
-        }
+        api.types[index]
+            .kind
+            .for_each_ref(&mut |ty| push_named(ty, &mut stack));
     }
 }
 
