@@ -1,4 +1,4 @@
-# Sourced by check-public-specs.sh and round-trip-examples.sh: sets `public_specs` to the public
+# Sourced by check-public-specs.sh, round-trip-examples.sh and rustfmt-large-outputs.sh: sets `public_specs` to the public
 # specs in $specs_dir whose file name contains $filter. Gzipped ones (`*.json.gz`, too big to keep
 # unpacked in git) are unpacked into $target/public-specs first, again only when the archive is
 # newer than the unpacked file, and listed by their unpacked path.
